@@ -1,0 +1,160 @@
+// Package configs loads the service configuration: built-in defaults, then
+// a YAML file, then QUANGBA_* environment variables. It is the only package
+// that knows file names and environment variable names.
+package configs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DefaultFile is read when present and no --config is given.
+const DefaultFile = "configs/quangba.yaml"
+
+// Config is the whole service configuration.
+type Config struct {
+	DataDir string   `yaml:"data_dir"` // SQLite file, local blobs and spool live here (default: ./data)
+	Addr    string   `yaml:"addr"`     // HTTP listen address (default: 127.0.0.1:8080)
+	BaseURL string   `yaml:"base_url"` // public URL of the service, for links (default: http://<addr>)
+	S3      S3       `yaml:"s3"`
+	Ingest  Ingest   `yaml:"ingest"`
+	HomeOrg string   `yaml:"home_org"` // organisation that command-line ingests belong to by default
+	Log     LogLevel `yaml:"log_level"`
+}
+
+// S3 selects the S3 backend when Endpoint is set.
+type S3 struct {
+	Endpoint  string `yaml:"endpoint"`   // host:port; empty means local storage
+	AccessKey string `yaml:"access_key"` //
+	SecretKey string `yaml:"secret_key"` //
+	Bucket    string `yaml:"bucket"`     // created if missing (default: quangba)
+	Region    string `yaml:"region"`     //
+	UseSSL    bool   `yaml:"use_ssl"`    //
+}
+
+// Ingest holds the upload limits.
+type Ingest struct {
+	MaxPhotoMB   int64         `yaml:"max_photo_mb"`  // default 200
+	MaxVideoMB   int64         `yaml:"max_video_mb"`  // default 8192
+	MaxPixels    int64         `yaml:"max_pixels"`    // default 200000000
+	FFprobe      string        `yaml:"ffprobe"`       // default ffprobe
+	ProbeTimeout time.Duration `yaml:"probe_timeout"` // default 60s
+}
+
+// LogLevel is debug, info, warn or error.
+type LogLevel string
+
+// Default returns the built-in defaults.
+func Default() Config {
+	return Config{
+		DataDir: "./data",
+		Addr:    "127.0.0.1:8080",
+		S3:      S3{Bucket: "quangba"},
+		Ingest:  Ingest{MaxPhotoMB: 200, MaxVideoMB: 8192, MaxPixels: 200_000_000, FFprobe: "ffprobe", ProbeTimeout: 60 * time.Second},
+		HomeOrg: "Sở VHTTDL Đắk Lắk",
+		Log:     "info",
+	}
+}
+
+// Load builds the configuration from defaults, the file at path (or
+// DefaultFile if path is "" and it exists) and the environment.
+func Load(path string) (Config, error) {
+	c := Default()
+	if path == "" {
+		if _, err := os.Stat(DefaultFile); err == nil {
+			path = DefaultFile
+		}
+	}
+	if path != "" {
+		if err := c.readFile(path); err != nil {
+			return Config{}, err
+		}
+	}
+	if err := c.applyEnv(os.LookupEnv); err != nil {
+		return Config{}, err
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	return c, c.Validate()
+}
+
+func (c *Config) readFile(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) { // an empty file sets nothing
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	return nil
+}
+
+// applyEnv overrides settings from QUANGBA_* variables.
+func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
+	str := map[string]*string{
+		"QUANGBA_DATA_DIR": &c.DataDir, "QUANGBA_ADDR": &c.Addr, "QUANGBA_BASE_URL": &c.BaseURL,
+		"QUANGBA_S3_ENDPOINT": &c.S3.Endpoint, "QUANGBA_S3_ACCESS_KEY": &c.S3.AccessKey,
+		"QUANGBA_S3_SECRET_KEY": &c.S3.SecretKey, "QUANGBA_S3_BUCKET": &c.S3.Bucket, "QUANGBA_S3_REGION": &c.S3.Region,
+		"QUANGBA_FFPROBE": &c.Ingest.FFprobe, "QUANGBA_HOME_ORG": &c.HomeOrg, "QUANGBA_LOG_LEVEL": (*string)(&c.Log),
+	}
+	for name, p := range str {
+		if v, ok := lookup(name); ok {
+			*p = v
+		}
+	}
+	if v, ok := lookup("QUANGBA_S3_USE_SSL"); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("config: QUANGBA_S3_USE_SSL=%q: want true or false", v)
+		}
+		c.S3.UseSSL = b
+	}
+	ints := map[string]*int64{"QUANGBA_MAX_PHOTO_MB": &c.Ingest.MaxPhotoMB, "QUANGBA_MAX_VIDEO_MB": &c.Ingest.MaxVideoMB, "QUANGBA_MAX_PIXELS": &c.Ingest.MaxPixels}
+	for name, p := range ints {
+		if v, ok := lookup(name); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return fmt.Errorf("config: %s=%q: want a whole number", name, v)
+			}
+			*p = n
+		}
+	}
+	return nil
+}
+
+// Validate reports the first unusable setting.
+func (c Config) Validate() error {
+	switch {
+	case strings.TrimSpace(c.DataDir) == "":
+		return errors.New("config: data_dir is empty")
+	case c.Addr == "":
+		return errors.New("config: addr is empty")
+	case c.S3.Endpoint != "" && (c.S3.AccessKey == "" || c.S3.SecretKey == "" || c.S3.Bucket == ""):
+		return errors.New("config: s3.endpoint is set, so s3.access_key, s3.secret_key and s3.bucket are required")
+	case c.Ingest.MaxPhotoMB <= 0 || c.Ingest.MaxVideoMB <= 0 || c.Ingest.MaxPixels <= 0:
+		return errors.New("config: ingest limits must be positive")
+	}
+	switch c.Log {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("config: log_level %q: want debug, info, warn or error", c.Log)
+	}
+	return nil
+}
+
+// Path returns a file path inside the data folder.
+func (c Config) Path(elem ...string) string {
+	return filepath.Join(append([]string{c.DataDir}, elem...)...)
+}

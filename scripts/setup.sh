@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs what Quảng Bá needs on this machine, idempotently.
+#   scripts/setup.sh run    ffmpeg/ffprobe (the service probes videos with them)
+#   scripts/setup.sh test   the above, exiftool, and a MinIO server for the S3 tests
+#   scripts/setup.sh bench  the above (benchmarks use the same tools)
+# Tools built from source go to $QUANGBA_TOOLS_DIR (default: .tools, git-ignored).
+set -euo pipefail
+
+mode=${1:-run}
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools=${QUANGBA_TOOLS_DIR:-$root/.tools}
+minio_version=v0.0.0-20260212201848-7aac2a2c5b7c
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+apt_updated=
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { say "need root (or sudo) to install: ${missing[*]}"; exit 1; }
+    sudo=sudo
+  fi
+  if [ -z "$apt_updated" ]; then
+    say "apt-get update"
+    $sudo apt-get update -qq
+    apt_updated=1
+  fi
+  say "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+need_ffmpeg() {
+  command -v ffprobe >/dev/null && command -v ffmpeg >/dev/null || apt_install ffmpeg
+}
+
+need_exiftool() {
+  command -v exiftool >/dev/null || apt_install libimage-exiftool-perl
+}
+
+need_minio() {
+  if [ -x "$tools/bin/minio" ] && [ -f "$tools/bin/minio.version" ] && [ "$(cat "$tools/bin/minio.version")" = "$minio_version" ]; then
+    return 0
+  fi
+  say "building MinIO $minio_version into $tools/bin (a few minutes, once)"
+  mkdir -p "$tools/bin"
+  GOBIN="$tools/bin" GOFLAGS=-buildvcs=false go install "github.com/minio/minio@$minio_version"
+  echo "$minio_version" > "$tools/bin/minio.version"
+}
+
+case "$mode" in
+  run) need_ffmpeg ;;
+  test|bench) need_ffmpeg; need_exiftool; need_minio ;;
+  *) say "unknown mode $mode (want run, test or bench)"; exit 2 ;;
+esac
