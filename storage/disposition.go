@@ -3,11 +3,13 @@ package storage
 import (
 	"net/url"
 	"strings"
+
+	"github.com/quangba/quangba/catalog/vntext"
 )
 
 // ContentDisposition returns an RFC 6266 "attachment" header value for a
 // file name that may contain Vietnamese letters: an ASCII fallback for old
-// clients and the UTF-8 name in filename*.
+// clients ("Hồ Lắk.jpg" → "Ho Lak.jpg") and the UTF-8 name in filename*.
 func ContentDisposition(name string) string {
 	if name == "" {
 		return "attachment"
@@ -17,6 +19,6 @@ func ContentDisposition(name string) string {
 			return '_'
 		}
 		return r
-	}, name)
+	}, vntext.Fold(name))
 	return `attachment; filename="` + ascii + `"; filename*=UTF-8''` + strings.ReplaceAll(url.PathEscape(name), "'", "%27")
 }
