@@ -1,0 +1,147 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/quangba/quangba/catalog"
+	"github.com/quangba/quangba/ingest"
+	"github.com/quangba/quangba/storage"
+)
+
+// createAsset streams one multipart "file" part into ingest. The optional
+// kind comes as ?kind= or as a form field sent before the file.
+func (s *Server) createAsset(c *gin.Context) {
+	p := principal(c)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxUploadBytes)
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		writeError(c, http.StatusBadRequest, ingest.CodeBadRequest, "Cần gửi tệp dạng multipart/form-data, trường \"file\".",
+			"Send the file as multipart/form-data in the field \"file\".")
+		return
+	}
+	req := ingest.Request{Kind: c.Query("kind"), Org: catalog.Org{ID: p.OrgID, Name: p.OrgName}, Uploader: p}
+	res, found, err := s.ingestParts(c, mr, req)
+	switch {
+	case err != nil:
+		s.fail(c, err)
+	case !found:
+		writeError(c, http.StatusBadRequest, ingest.CodeBadRequest, "Thiếu tệp: trường \"file\" trống.", "No file: the \"file\" field is missing.")
+	case res.Duplicate:
+		c.JSON(http.StatusOK, UploadResult{Asset: toAsset(res.Asset), Duplicate: true})
+	default:
+		c.JSON(http.StatusCreated, UploadResult{Asset: toAsset(res.Asset)})
+	}
+}
+
+func (s *Server) ingestParts(c *gin.Context, mr *multipart.Reader, req ingest.Request) (ingest.Result, bool, error) {
+	var res ingest.Result
+	found := false
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return res, found, nil
+		}
+		if err != nil {
+			return res, found, badMultipart(err)
+		}
+		switch part.FormName() {
+		case "kind":
+			v, _ := io.ReadAll(io.LimitReader(part, 64))
+			req.Kind = strings.TrimSpace(string(v))
+		case "file":
+			if found {
+				return res, found, ingestErr(ingest.CodeBadRequest, "Mỗi yêu cầu chỉ gửi một tệp.", "Send one file per request.")
+			}
+			found = true
+			req.FileName = part.FileName()
+			if res, err = s.ingest.Ingest(c.Request.Context(), req, part); err != nil {
+				return res, found, err
+			}
+		}
+		part.Close()
+	}
+}
+
+func badMultipart(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return &ingest.Error{Code: ingest.CodeTooLarge, Vi: "Yêu cầu quá lớn.", En: "Request too large.", Err: err}
+	}
+	return &ingest.Error{Code: ingest.CodeBadRequest, Vi: "Dữ liệu multipart không hợp lệ.", En: "Malformed multipart body.", Err: err}
+}
+
+func ingestErr(code, vi, en string) error { return &ingest.Error{Code: code, Vi: vi, En: en} }
+
+func (s *Server) listAssets(c *gin.Context) {
+	p := principal(c)
+	q := catalog.ListQuery{Cursor: c.Query("cursor")}
+	if l := c.Query("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 {
+			writeError(c, http.StatusBadRequest, ingest.CodeBadRequest, "limit phải là số nguyên dương.", "limit must be a positive whole number.")
+			return
+		}
+		q.Limit = n
+	}
+	if !p.SeesAllOrgs() {
+		q.OrgID = p.OrgID
+	}
+	assets, next, err := s.db.ListAssets(c.Request.Context(), q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page := AssetPage{Items: make([]Asset, 0, len(assets)), Next: next}
+	for _, a := range assets {
+		page.Items = append(page.Items, toAsset(a))
+	}
+	c.JSON(http.StatusOK, page)
+}
+
+// visibleAsset loads the asset named in the path if the caller may see it;
+// otherwise it writes 404 (not 403, so existence does not leak).
+func (s *Server) visibleAsset(c *gin.Context) (catalog.Asset, bool) {
+	a, err := s.db.Asset(c.Request.Context(), c.Param("id"))
+	if err == nil && !canSee(principal(c), a.OrgID) {
+		err = fmt.Errorf("%w: asset %s", catalog.ErrNotFound, c.Param("id"))
+	}
+	if err != nil {
+		s.fail(c, err)
+		return catalog.Asset{}, false
+	}
+	return a, true
+}
+
+func (s *Server) getAsset(c *gin.Context) {
+	if a, ok := s.visibleAsset(c); ok {
+		c.JSON(http.StatusOK, toAsset(a))
+	}
+}
+
+// getOriginal redirects to a short-lived signed URL of the original.
+func (s *Server) getOriginal(c *gin.Context) {
+	a, ok := s.visibleAsset(c)
+	if !ok {
+		return
+	}
+	f, err := s.db.Original(c.Request.Context(), a.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	u, err := s.store.SignedURL(c.Request.Context(), f.StorageKey,
+		storage.URLOptions{TTL: s.cfg.URLTTL, FileName: a.RawFileName, ContentType: f.MIME})
+	if err != nil {
+		s.fail(c, &ingest.Error{Code: ingest.CodeStorage, Vi: "Kho lưu trữ tạm thời không truy cập được.", En: "Storage is temporarily unavailable.", Err: err})
+		return
+	}
+	c.Redirect(http.StatusFound, u)
+}

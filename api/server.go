@@ -1,0 +1,99 @@
+// Package api serves the HTTP API (JSON under /api/v1, bearer tokens),
+// health checks and signed downloads, on top of the ingest stage, the
+// catalogue and the blob store.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/quangba/quangba/catalog"
+	"github.com/quangba/quangba/ingest"
+	"github.com/quangba/quangba/storage"
+)
+
+// Config shapes the HTTP layer.
+type Config struct {
+	MaxUploadBytes int64         // a request body larger than this is cut off with 413 (default: the video limit plus 1 MiB)
+	URLTTL         time.Duration // how long download links stay valid (default: 15 minutes)
+}
+
+// SignedBlobs is implemented by stores whose signed URLs we serve ourselves
+// (the local backend).
+type SignedBlobs interface {
+	VerifySigned(key string, q url.Values, now time.Time) (storage.URLOptions, error)
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	cfg    Config
+	db     *catalog.DB
+	ingest *ingest.Service
+	store  storage.Store
+	log    *slog.Logger
+}
+
+// New returns a Server.
+func New(cfg Config, db *catalog.DB, in *ingest.Service, store storage.Store, log *slog.Logger) *Server {
+	if cfg.URLTTL <= 0 {
+		cfg.URLTTL = 15 * time.Minute
+	}
+	return &Server{cfg: cfg, db: db, ingest: in, store: store, log: log}
+}
+
+// Handler returns the routes.
+func (s *Server) Handler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(s.logRequests, gin.CustomRecovery(s.recovered))
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	if sb, ok := s.store.(SignedBlobs); ok {
+		r.GET("/blobs/*key", s.blob(sb))
+		r.HEAD("/blobs/*key", s.blob(sb))
+	}
+	v1 := r.Group("/api/v1", s.authenticate)
+	v1.POST("/assets", s.createAsset)
+	v1.GET("/assets", s.listAssets)
+	v1.GET("/assets/:id", s.getAsset)
+	v1.GET("/assets/:id/original", s.getOriginal)
+	r.NoRoute(func(c *gin.Context) {
+		writeError(c, http.StatusNotFound, "not_found", "Không tìm thấy địa chỉ này.", "No such endpoint.")
+	})
+	return r
+}
+
+func (s *Server) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	s.log.Info("http", "method", c.Request.Method, "path", c.Request.URL.Path, "status", c.Writer.Status(),
+		"bytes", c.Writer.Size(), "ms", time.Since(start).Milliseconds())
+}
+
+func (s *Server) recovered(c *gin.Context, err any) {
+	s.log.Error("panic in handler", "path", c.Request.URL.Path, "panic", err)
+	writeError(c, http.StatusInternalServerError, ingest.CodeInternal, "Lỗi hệ thống; vui lòng thử lại sau.", "Internal error; please try again later.")
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+	defer cancel()
+	checks := gin.H{"database": "ok", "storage": "ok"}
+	status := http.StatusOK
+	if err := s.db.Ping(ctx); err != nil {
+		checks["database"], status = err.Error(), http.StatusServiceUnavailable
+	}
+	if err := s.store.Ping(ctx); err != nil {
+		checks["storage"], status = err.Error(), http.StatusServiceUnavailable
+	}
+	c.JSON(status, gin.H{"ready": status == http.StatusOK, "checks": checks})
+}

@@ -1,0 +1,99 @@
+package api
+
+import (
+	"time"
+
+	"github.com/quangba/quangba/catalog"
+)
+
+// Asset is the API view of a catalogued asset.
+type Asset struct {
+	ID               string     `json:"id"`
+	Kind             string     `json:"kind"`
+	Status           string     `json:"status"`
+	Organisation     string     `json:"organisation"`
+	Uploader         string     `json:"uploader,omitempty"`
+	FileName         string     `json:"file_name"`
+	OriginalFileName string     `json:"original_file_name"`
+	Format           string     `json:"format"`
+	MIME             string     `json:"mime"`
+	Bytes            int64      `json:"bytes"`
+	SHA256           string     `json:"sha256"`
+	Width            int        `json:"width,omitempty"`
+	Height           int        `json:"height,omitempty"`
+	Orientation      int        `json:"orientation,omitempty"`
+	CapturedAt       *time.Time `json:"captured_at,omitempty"`
+	Camera           *Camera    `json:"camera,omitempty"`
+	GPS              *GPS       `json:"gps,omitempty"`
+	Video            *Video     `json:"video,omitempty"`
+	Warnings         []string   `json:"warnings"`
+	CreatedAt        time.Time  `json:"created_at"`
+	UpdatedAt        time.Time  `json:"updated_at"`
+	Links            Links      `json:"links"`
+}
+
+// Camera names the device that made the file.
+type Camera struct {
+	Make  string `json:"make,omitempty"`
+	Model string `json:"model,omitempty"`
+}
+
+// GPS is where the file was made.
+type GPS struct {
+	Lat float64  `json:"lat"`
+	Lon float64  `json:"lon"`
+	Alt *float64 `json:"alt,omitempty"`
+}
+
+// Video holds what only clips and trailers have.
+type Video struct {
+	DurationSeconds float64 `json:"duration_seconds"`
+	VideoCodec      string  `json:"video_codec"`
+	AudioCodec      string  `json:"audio_codec,omitempty"`
+	FrameRate       float64 `json:"frame_rate"`
+	Rotation        int     `json:"rotation"`
+	HasAudio        bool    `json:"has_audio"`
+	SubtitleStreams int     `json:"subtitle_streams"`
+}
+
+// Links point at related resources.
+type Links struct {
+	Self     string `json:"self"`
+	Original string `json:"original"`
+}
+
+// UploadResult is the answer to an upload.
+type UploadResult struct {
+	Asset
+	Duplicate bool `json:"duplicate"`
+}
+
+// AssetPage is one page of a listing.
+type AssetPage struct {
+	Items []Asset `json:"items"`
+	Next  string  `json:"next"` // cursor of the next page, "" on the last
+}
+
+func toAsset(a catalog.Asset) Asset {
+	out := Asset{
+		ID: a.ID, Kind: a.Kind, Status: a.Status, Organisation: a.OrgName, Uploader: a.Uploader,
+		FileName: a.FileName, OriginalFileName: a.RawFileName, Format: a.Format, MIME: a.MIME,
+		Bytes: a.ByteSize, SHA256: a.SHA256, Width: a.Width, Height: a.Height, Orientation: a.Orientation,
+		CapturedAt: a.CapturedAt, Warnings: a.Warnings, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
+		Links: Links{Self: "/api/v1/assets/" + a.ID, Original: "/api/v1/assets/" + a.ID + "/original"},
+	}
+	if out.Warnings == nil {
+		out.Warnings = []string{}
+	}
+	if a.CameraMake != "" || a.CameraModel != "" {
+		out.Camera = &Camera{Make: a.CameraMake, Model: a.CameraModel}
+	}
+	if a.GPS != nil {
+		out.GPS = &GPS{Lat: a.GPS.Lat, Lon: a.GPS.Lon, Alt: a.GPS.Alt}
+	}
+	if a.Kind != catalog.KindPhoto {
+		out.Video = &Video{DurationSeconds: a.Duration.Seconds(), VideoCodec: a.VideoCodec, AudioCodec: a.AudioCodec,
+			FrameRate: a.FrameRate, Rotation: a.Rotation, HasAudio: a.HasAudio, SubtitleStreams: a.SubtitleStreams}
+	}
+	return out
+}

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/quangba/quangba/ingest"
+)
+
+// ingestLine is one --json output line.
+type ingestLine struct {
+	Path    string     `json:"path"`
+	Status  string     `json:"status"` // new, duplicate or refused
+	AssetID string     `json:"asset_id,omitempty"`
+	Error   *lineError `json:"error,omitempty"`
+}
+
+type lineError struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	MessageEn string `json:"message_en"`
+}
+
+func cmdIngest(ctx context.Context, args []string) int {
+	fl := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	config := fl.String("config", "", "configuration file")
+	orgName := fl.String("org", "", "owning organisation (default: home_org from the configuration)")
+	kind := fl.String("kind", "", "photo, clip or trailer (default: from the content; videos become clips)")
+	asJSON := fl.Bool("json", false, "print one JSON object per file on stdout")
+	fl.Usage = func() {
+		fmt.Fprintln(fl.Output(), "Usage: quangba ingest [--org NAME] [--kind photo|clip|trailer] [--json] PATH...\n\nAdds files, and folders recursively (hidden files are skipped). Exits 1 if any file was refused.")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	if fl.NArg() == 0 {
+		fl.Usage()
+		return 2
+	}
+	a, err := setup(ctx, *config)
+	if err != nil {
+		return fatal(err)
+	}
+	defer a.Close()
+	if *orgName == "" {
+		*orgName = a.cfg.HomeOrg
+	}
+	org, err := a.db.EnsureOrg(ctx, *orgName)
+	if err != nil {
+		return fatal(err)
+	}
+	files, walkErrs := collect(fl.Args())
+	r := newReporter(*asJSON, len(files))
+	for _, e := range walkErrs {
+		r.report(e)
+	}
+	for _, path := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		res, err := a.ingest.IngestFile(ctx, ingest.Request{Kind: *kind, Org: org}, path)
+		r.report(lineFor(path, res, err))
+	}
+	return r.finish()
+}
+
+// collect expands folders into the regular files under them, in order,
+// skipping hidden names (.DS_Store, AppleDouble "._" files) inside folders.
+func collect(paths []string) ([]string, []ingestLine) {
+	var files []string
+	var bad []ingestLine
+	for _, p := range paths {
+		err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				bad = append(bad, refusedLine(path, &ingest.Error{Code: ingest.CodeBadRequest, Vi: "Không đọc được: " + err.Error(), En: "Cannot read: " + err.Error()}))
+				return nil
+			}
+			hidden := path != p && strings.HasPrefix(d.Name(), ".")
+			switch {
+			case hidden && d.IsDir():
+				return filepath.SkipDir
+			case hidden || d.IsDir():
+				return nil
+			}
+			files = append(files, path)
+			return nil
+		})
+		if err != nil {
+			bad = append(bad, refusedLine(p, &ingest.Error{Code: ingest.CodeBadRequest, Vi: err.Error(), En: err.Error()}))
+		}
+	}
+	return files, bad
+}
+
+func lineFor(path string, res ingest.Result, err error) ingestLine {
+	if err != nil {
+		return refusedLine(path, ingest.AsError(err))
+	}
+	status := "new"
+	if res.Duplicate {
+		status = "duplicate"
+	}
+	return ingestLine{Path: path, Status: status, AssetID: res.Asset.ID}
+}
+
+func refusedLine(path string, e *ingest.Error) ingestLine {
+	return ingestLine{Path: path, Status: "refused", Error: &lineError{Code: e.Code, Message: e.Vi, MessageEn: e.En}}
+}
+
+// reporter prints per-file results, a progress bar on a terminal, and the
+// summary.
+type reporter struct {
+	json   bool
+	out    io.Writer
+	bar    *progressbar.ProgressBar
+	counts map[string]int
+}
+
+func newReporter(asJSON bool, total int) *reporter {
+	r := &reporter{json: asJSON, out: os.Stdout, counts: map[string]int{}}
+	if term.IsTerminal(int(os.Stderr.Fd())) && total > 1 {
+		r.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(),
+			progressbar.OptionSetDescription("Đang nhập / ingesting"), progressbar.OptionClearOnFinish())
+	}
+	return r
+}
+
+func (r *reporter) report(l ingestLine) {
+	r.counts[l.Status]++
+	if r.bar != nil {
+		r.bar.Clear()
+	}
+	if r.json {
+		json.NewEncoder(r.out).Encode(l)
+	} else {
+		fmt.Fprintln(r.out, humanLine(l))
+	}
+	if r.bar != nil {
+		r.bar.Add(1)
+	}
+}
+
+func humanLine(l ingestLine) string {
+	switch l.Status {
+	case "new":
+		return fmt.Sprintf("mới / new            %s → %s", l.Path, l.AssetID)
+	case "duplicate":
+		return fmt.Sprintf("trùng / duplicate    %s → %s", l.Path, l.AssetID)
+	}
+	return fmt.Sprintf("từ chối / refused    %s: [%s] %s / %s", l.Path, l.Error.Code, l.Error.Message, l.Error.MessageEn)
+}
+
+func (r *reporter) finish() int {
+	if r.bar != nil {
+		r.bar.Finish()
+	}
+	fmt.Fprintf(os.Stderr, "Tổng kết / summary: %d mới / new, %d trùng / duplicate, %d từ chối / refused\n",
+		r.counts["new"], r.counts["duplicate"], r.counts["refused"])
+	if r.counts["refused"] > 0 {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,49 @@
+// Command quangba is the Quảng Bá media pipeline: the HTTP service and the
+// command-line tools for operators.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `Quảng Bá — kho tư liệu quảng bá / media pipeline
+
+Usage:
+  quangba serve  [--config FILE]                 run the HTTP API
+  quangba ingest [--org NAME] [--kind K] [--json] PATH...   add files and folders
+  quangba token create --org NAME --role ROLE [--user NAME] print a new API token
+
+Run "quangba COMMAND --help" for a command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches a subcommand and returns the exit status.
+func run(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return 2
+	}
+	cmds := map[string]func(context.Context, []string) int{
+		"serve": cmdServe, "ingest": cmdIngest, "token": cmdToken,
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Print(usage)
+		return 0
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "quangba: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	return cmd(ctx, args[1:])
+}

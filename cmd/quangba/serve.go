@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"time"
+)
+
+func cmdServe(ctx context.Context, args []string) int {
+	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	config := fl.String("config", "", "configuration file (default: configs/quangba.yaml if present)")
+	fl.Usage = func() {
+		fmt.Fprintln(fl.Output(), "Usage: quangba serve [--config FILE]\n\nRuns the HTTP API on QUANGBA_ADDR (default 127.0.0.1:8080).")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	a, err := setup(ctx, *config)
+	if err != nil {
+		return fatal(err)
+	}
+	defer a.Close()
+	if err := serve(ctx, a); err != nil {
+		return fatal(err)
+	}
+	return 0
+}
+
+// serve runs the HTTP server until ctx is cancelled, then drains requests.
+func serve(ctx context.Context, a *app) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: a.apiServer().Handler(), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	a.log.Info("Quảng Bá is serving", "addr", "http://"+ln.Addr().String(), "data", a.cfg.DataDir, "storage", storageName(a))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func storageName(a *app) string {
+	if a.cfg.S3.Endpoint != "" {
+		return "s3://" + a.cfg.S3.Endpoint + "/" + a.cfg.S3.Bucket
+	}
+	return a.cfg.Path("blobs")
+}
+
+func flagExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 2
+}
+
+func fatal(err error) int {
+	fmt.Fprintln(os.Stderr, "quangba:", err)
+	return 1
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+
+	"github.com/quangba/quangba/api"
+	"github.com/quangba/quangba/catalog"
+	"github.com/quangba/quangba/configs"
+	"github.com/quangba/quangba/ingest"
+	"github.com/quangba/quangba/storage"
+	"github.com/quangba/quangba/storage/local"
+	"github.com/quangba/quangba/storage/s3"
+)
+
+// app holds every component, built explicitly from the configuration.
+type app struct {
+	cfg    configs.Config
+	log    *slog.Logger
+	db     *catalog.DB
+	store  storage.Store
+	ingest *ingest.Service
+}
+
+// build wires the components in dependency order.
+func build(ctx context.Context, cfg configs.Config) (*app, error) {
+	a := &app{cfg: cfg, log: newLogger(cfg.Log)}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("data folder %s: %w", cfg.DataDir, err)
+	}
+	db, err := catalog.Open(ctx, cfg.Path("catalog.db"))
+	if err != nil {
+		return nil, err
+	}
+	a.db = db
+	if a.store, err = openStore(ctx, cfg); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if a.ingest, err = ingest.New(ingestConfig(cfg), db, a.store); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *app) Close() { a.db.Close() }
+
+func ingestConfig(cfg configs.Config) ingest.Config {
+	ic := ingest.DefaultConfig()
+	ic.SpoolDir = cfg.Path("tmp")
+	ic.MaxPhotoBytes = cfg.Ingest.MaxPhotoMB << 20
+	ic.MaxVideoBytes = cfg.Ingest.MaxVideoMB << 20
+	ic.MaxPixels = cfg.Ingest.MaxPixels
+	ic.FFprobePath = cfg.Ingest.FFprobe
+	if cfg.Ingest.ProbeTimeout > 0 {
+		ic.ProbeTimeout = cfg.Ingest.ProbeTimeout
+	}
+	return ic
+}
+
+func (a *app) apiServer() *api.Server {
+	return api.New(api.Config{MaxUploadBytes: a.cfg.Ingest.MaxVideoMB<<20 + 1<<20}, a.db, a.ingest, a.store, a.log)
+}
+
+func openStore(ctx context.Context, cfg configs.Config) (storage.Store, error) {
+	if cfg.S3.Endpoint != "" {
+		return s3.New(ctx, s3.Config{Endpoint: cfg.S3.Endpoint, AccessKey: cfg.S3.AccessKey, SecretKey: cfg.S3.SecretKey,
+			Bucket: cfg.S3.Bucket, Region: cfg.S3.Region, UseSSL: cfg.S3.UseSSL})
+	}
+	key, err := signingKey(cfg.Path("signing.key"))
+	if err != nil {
+		return nil, err
+	}
+	return local.New(local.Config{Dir: cfg.Path("blobs"), SigningKey: key, URLPrefix: "/blobs/"})
+}
+
+// signingKey reads the key that signs local download URLs, creating a
+// random one on first start.
+func signingKey(path string) ([]byte, error) {
+	key, err := os.ReadFile(path)
+	if err == nil && len(key) >= 32 {
+		return key, nil
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("signing key %s: %w", path, err)
+	}
+	key = make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("signing key: %w", err)
+	}
+	if err := os.WriteFile(path, key, 0o600); err != nil {
+		return nil, fmt.Errorf("signing key %s: %w", path, err)
+	}
+	return key, nil
+}
+
+func newLogger(level configs.LogLevel) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}

@@ -1,0 +1,124 @@
+// Package ingest accepts photo and video files: it recognises them by
+// content, enforces limits, hashes while streaming, probes them, stores the
+// original content-addressed and catalogues it, leaving nothing behind for
+// a refused file.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/quangba/quangba/catalog"
+	"github.com/quangba/quangba/ingest/probe"
+	"github.com/quangba/quangba/storage"
+)
+
+// Service ingests files into one catalogue and one store.
+type Service struct {
+	cfg   Config
+	db    *catalog.DB
+	store storage.Store
+	ff    *probe.FFprobe
+	locks keyLocks
+}
+
+// New returns a Service; it creates the spool folder.
+func New(cfg Config, db *catalog.DB, store storage.Store) (*Service, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.SpoolDir, 0o700); err != nil {
+		return nil, fmt.Errorf("ingest: spool folder %s: %w", cfg.SpoolDir, err)
+	}
+	ff := probe.NewFFprobe(cfg.FFprobePath, cfg.ProbeTimeout, cfg.MaxProbes)
+	return &Service{cfg: cfg, db: db, store: store, ff: ff}, nil
+}
+
+// Request is one file to ingest.
+type Request struct {
+	FileName string            // as the uploader named it
+	Kind     string            // photo, clip or trailer; "" decides from content (video → clip)
+	Org      catalog.Org       // owning organisation
+	Uploader catalog.Principal // who uploads (zero for the command line)
+}
+
+// Result is an ingested (or already present) asset.
+type Result struct {
+	Asset     catalog.Asset
+	Duplicate bool // the same bytes were already catalogued; Asset is that one
+}
+
+// ingestSpooled runs the steps after the bytes are on local disk.
+func (s *Service) ingestSpooled(ctx context.Context, req Request, sp *spooled) (Result, error) {
+	unlock := s.locks.lock(sp.sum)
+	defer unlock()
+	if dup, err := s.db.AssetBySHA256(ctx, sp.sum); err == nil {
+		return Result{Asset: dup, Duplicate: true}, nil
+	} else if !errors.Is(err, catalog.ErrNotFound) {
+		return Result{}, catalogError(err)
+	}
+	kind, err := decideKind(req.Kind, sp.format)
+	if err != nil {
+		return Result{}, err
+	}
+	info, err := s.probe(ctx, sp)
+	if err != nil {
+		return Result{}, err
+	}
+	a := newAsset(req, kind, sp, info)
+	putNew, err := s.storeOriginal(ctx, sp)
+	if err != nil {
+		return Result{}, err
+	}
+	orig := catalog.File{Name: "original", StorageKey: storage.OriginalKey(sp.sum), MIME: sp.format.MIME,
+		ByteSize: sp.size, SHA256: sp.sum, Width: info.Width, Height: info.Height}
+	if err := s.db.InsertAsset(ctx, &a, orig); err != nil {
+		return s.afterInsertFailure(ctx, sp, putNew, err)
+	}
+	return Result{Asset: a}, nil
+}
+
+// afterInsertFailure resolves a failed catalogue insert: a concurrent
+// ingest of the same bytes won (report the duplicate, keep the object),
+// otherwise remove the object we added so no orphan remains.
+func (s *Service) afterInsertFailure(ctx context.Context, sp *spooled, putNew bool, err error) (Result, error) {
+	if errors.Is(err, catalog.ErrDuplicate) {
+		if dup, derr := s.db.AssetBySHA256(ctx, sp.sum); derr == nil {
+			return Result{Asset: dup, Duplicate: true}, nil
+		}
+	}
+	if putNew {
+		if derr := s.store.Delete(context.WithoutCancel(ctx), storage.OriginalKey(sp.sum)); derr != nil {
+			err = errors.Join(err, fmt.Errorf("remove stored original: %w", derr))
+		}
+	}
+	return Result{}, catalogError(err)
+}
+
+func decideKind(want string, f probe.Format) (string, error) {
+	want = strings.ToLower(strings.TrimSpace(want))
+	switch {
+	case want == "" && f.Class == probe.ClassImage:
+		return catalog.KindPhoto, nil
+	case want == "" && f.Class == probe.ClassVideo:
+		return catalog.KindClip, nil
+	case want == catalog.KindPhoto && f.Class == probe.ClassImage,
+		(want == catalog.KindClip || want == catalog.KindTrailer) && f.Class == probe.ClassVideo:
+		return want, nil
+	case want != catalog.KindPhoto && want != catalog.KindClip && want != catalog.KindTrailer:
+		return "", refuse(CodeBadRequest,
+			fmt.Sprintf("Loại tư liệu %q không hợp lệ; chọn photo, clip hoặc trailer.", want),
+			fmt.Sprintf("Unknown kind %q; use photo, clip or trailer.", want), nil)
+	}
+	return "", refuse(CodeKindMismatch,
+		fmt.Sprintf("Tệp là %s (%s) nhưng được gửi với loại %q.", classVi(string(f.Class)), strings.ToUpper(f.Name), want),
+		fmt.Sprintf("The file is a %s (%s) but was sent as %q.", f.Class, strings.ToUpper(f.Name), want), nil)
+}
+
+func catalogError(err error) error {
+	return refuse(CodeInternal, "Không ghi được vào danh mục; vui lòng thử lại sau.",
+		"Could not write to the catalogue; please try again later.", err)
+}
