@@ -48,6 +48,9 @@ type Ingest struct {
 	MaxPixels    int64         `yaml:"max_pixels"`    // default 200000000
 	FFprobe      string        `yaml:"ffprobe"`       // default ffprobe
 	ProbeTimeout time.Duration `yaml:"probe_timeout"` // default 60s
+	// CaptureUTCOffset is the zone of capture times recorded without one,
+	// as "+07:00" (default: Vietnam).
+	CaptureUTCOffset string `yaml:"capture_utc_offset"`
 }
 
 // LogLevel is debug, info, warn or error.
@@ -59,7 +62,7 @@ func Default() Config {
 		DataDir: "./data",
 		Addr:    "127.0.0.1:8080",
 		S3:      S3{Bucket: "quangba"},
-		Ingest:  Ingest{MaxPhotoMB: 200, MaxVideoMB: 8192, MaxPixels: 200_000_000, FFprobe: "ffprobe", ProbeTimeout: 60 * time.Second},
+		Ingest:  Ingest{MaxPhotoMB: 200, MaxVideoMB: 8192, MaxPixels: 200_000_000, FFprobe: "ffprobe", ProbeTimeout: 60 * time.Second, CaptureUTCOffset: "+07:00"},
 		HomeOrg: "Sở VHTTDL Đắk Lắk",
 		Log:     "info",
 	}
@@ -146,6 +149,9 @@ func (c Config) Validate() error {
 	case c.Ingest.MaxPhotoMB <= 0 || c.Ingest.MaxVideoMB <= 0 || c.Ingest.MaxPixels <= 0:
 		return errors.New("config: ingest limits must be positive")
 	}
+	if _, err := c.Ingest.CaptureZone(); err != nil {
+		return err
+	}
 	switch c.Log {
 	case "debug", "info", "warn", "error":
 	default:
@@ -157,4 +163,18 @@ func (c Config) Validate() error {
 // Path returns a file path inside the data folder.
 func (c Config) Path(elem ...string) string {
 	return filepath.Join(append([]string{c.DataDir}, elem...)...)
+}
+
+// CaptureZone parses CaptureUTCOffset ("+07:00", "-05:30", "Z").
+func (i Ingest) CaptureZone() (*time.Location, error) {
+	s := strings.TrimSpace(i.CaptureUTCOffset)
+	if s == "Z" || s == "+00:00" {
+		return time.UTC, nil
+	}
+	t, err := time.Parse("-07:00", s)
+	if err != nil {
+		return nil, fmt.Errorf("config: ingest.capture_utc_offset %q: want a UTC offset such as +07:00", i.CaptureUTCOffset)
+	}
+	_, off := t.Zone()
+	return time.FixedZone("UTC"+s, off), nil
 }

@@ -14,6 +14,9 @@ type Config struct {
 	FFprobePath   string        // ffprobe binary (default: "ffprobe" on PATH)
 	ProbeTimeout  time.Duration // longest a single ffprobe run may take (default: 60s)
 	MaxProbes     int           // at most this many ffprobe runs at once (default: 2)
+	// CaptureZone places capture times that the file recorded without a
+	// zone (most cameras write only the wall clock) (default: UTC+07:00, Vietnam).
+	CaptureZone *time.Location
 }
 
 // DefaultConfig returns the defaults; SpoolDir must still be set.
@@ -25,6 +28,7 @@ func DefaultConfig() Config {
 		FFprobePath:   "ffprobe",
 		ProbeTimeout:  60 * time.Second,
 		MaxProbes:     2,
+		CaptureZone:   time.FixedZone("UTC+07:00", 7*3600),
 	}
 }
 
@@ -39,6 +43,8 @@ func (c Config) Validate() error {
 		return errors.New("ingest: max_pixels must be positive")
 	case c.ProbeTimeout <= 0 || c.MaxProbes <= 0:
 		return errors.New("ingest: probe_timeout and max_probes must be positive")
+	case c.CaptureZone == nil:
+		return errors.New("ingest: capture zone is required")
 	}
 	return nil
 }

@@ -68,7 +68,7 @@ func (s *Service) ingestSpooled(ctx context.Context, req Request, sp *spooled) (
 	if err != nil {
 		return Result{}, err
 	}
-	a := newAsset(req, kind, sp, info)
+	a := newAsset(req, kind, sp, info, s.cfg.CaptureZone)
 	putNew, err := s.storeOriginal(ctx, sp)
 	if err != nil {
 		return Result{}, err

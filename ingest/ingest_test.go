@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/quangba/quangba/catalog"
 	"github.com/quangba/quangba/ingest"
@@ -160,6 +161,23 @@ func checkStored(t *testing.T, e *env, a catalog.Asset, path string) {
 	got, _ := io.ReadAll(rc)
 	if !bytes.Equal(got, want) || info.Size != int64(len(want)) || a.ByteSize != int64(len(want)) {
 		t.Errorf("%s: stored %d bytes, want the %d bytes of the file", path, len(got), len(want))
+	}
+}
+
+func TestCameraTimeIsVietnamWallClock(t *testing.T) {
+	e := newEnv(t, localStore(t), nil)
+	ctx := context.Background()
+	res, err := e.svc.IngestFile(ctx, ingest.Request{Org: e.org}, media+"images/highres/mde_Samsung_SM-G935L_Galaxy_S7_Edge.jpg")
+	if err != nil || res.Asset.CapturedAt == nil {
+		t.Fatalf("%v, captured %v", err, res.Asset.CapturedAt)
+	}
+	// DateTimeOriginal 2017:02:09 19:51:38 with no offset → 19:51:38 at UTC+7.
+	if got := res.Asset.CapturedAt.UTC().Format(time.RFC3339); got != "2017-02-09T12:51:38Z" {
+		t.Errorf("captured at %s, want 2017-02-09T12:51:38Z", got)
+	}
+	res, err = e.svc.IngestFile(ctx, ingest.Request{Org: e.org}, media+"images/heic/exiv2_iphoneXR_2021-02-13-1929.heic")
+	if err != nil || res.Asset.CapturedAt == nil || res.Asset.CapturedAt.UTC().Format(time.RFC3339) != "2021-02-13T17:03:31Z" {
+		t.Errorf("time with its own offset (-06:00) changed: %v, %v", res.Asset.CapturedAt, err)
 	}
 }
 

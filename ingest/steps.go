@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/quangba/quangba/catalog"
 	"github.com/quangba/quangba/ingest/probe"
@@ -82,7 +83,11 @@ func probeError(err error) error {
 	return AsError(fmt.Errorf("probe: %w", err))
 }
 
-func newAsset(req Request, kind string, sp *spooled, info probe.Info) catalog.Asset {
+func newAsset(req Request, kind string, sp *spooled, info probe.Info, zone *time.Location) catalog.Asset {
+	if t := info.CaptureTime; t != nil && info.CaptureTimeZoneless {
+		local := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), zone)
+		info.CaptureTime = &local
+	}
 	a := catalog.Asset{
 		Kind: kind, Status: catalog.StatusReady, OrgID: req.Org.ID, OrgName: req.Org.Name,
 		UploaderID: req.Uploader.UserID, Uploader: req.Uploader.UserName,

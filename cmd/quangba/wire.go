@@ -58,6 +58,7 @@ func ingestConfig(cfg configs.Config) ingest.Config {
 	ic.MaxVideoBytes = cfg.Ingest.MaxVideoMB << 20
 	ic.MaxPixels = cfg.Ingest.MaxPixels
 	ic.FFprobePath = cfg.Ingest.FFprobe
+	ic.CaptureZone, _ = cfg.Ingest.CaptureZone() // validated with the configuration
 	if cfg.Ingest.ProbeTimeout > 0 {
 		ic.ProbeTimeout = cfg.Ingest.ProbeTimeout
 	}

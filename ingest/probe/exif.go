@@ -24,6 +24,10 @@ func (x exifData) apply(info *Info) {
 	info.Orientation = x.orientation
 	info.Make, info.Model = x.make, x.model
 	info.CaptureTime = x.time
+	if x.time != nil && x.time.Location() == noZone {
+		utc := x.time.UTC()
+		info.CaptureTime, info.CaptureTimeZoneless = &utc, true
+	}
 	info.GPS = x.gps
 }
 
@@ -109,7 +113,7 @@ func (t *tiffFile) captureTime(ifd0, exif []ifdEntry, bad func(string)) *time.Ti
 
 // parseExifTime reads an EXIF date "2006:01:02 15:04:05" (also with '-'
 // or 'T' separators and a trailing zone). With no zone recorded, either in
-// the string or in offset, the wall clock is returned as if it were UTC.
+// the string or in offset, the wall clock is returned in noZone.
 // ok is false when there is no date; valid is false when the text is not
 // a date at all (blank or all-zero placeholders count as valid and absent).
 func parseExifTime(s, offset string) (tm time.Time, ok, valid bool) {
@@ -131,7 +135,7 @@ func parseExifTime(s, offset string) (tm time.Time, ok, valid bool) {
 	if strings.HasPrefix(rest, ".") { // sub-seconds
 		rest = strings.TrimLeft(rest[1:], "0123456789")
 	}
-	loc := time.UTC
+	loc := noZone
 	if z, ok := parseZone(offset); ok {
 		loc = z
 	} else if z, ok := parseZone(rest); ok {
@@ -143,6 +147,10 @@ func parseExifTime(s, offset string) (tm time.Time, ok, valid bool) {
 	}
 	return tm, true, true
 }
+
+// noZone marks a time read without a recorded zone: its wall clock is
+// what the camera showed.
+var noZone = time.FixedZone("", 0)
 
 // parseZone reads "+07:00", "-0500" or "Z".
 func parseZone(s string) (*time.Location, bool) {

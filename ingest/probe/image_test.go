@@ -385,3 +385,25 @@ func TestCleanString(t *testing.T) {
 		}
 	}
 }
+
+// TestCaptureTimeZone tells a camera wall clock (no zone recorded) from a
+// time with an offset, so ingest can place the former in the local zone.
+func TestCaptureTimeZone(t *testing.T) {
+	tests := []struct {
+		file     string
+		zoneless bool
+		utc      string
+	}{
+		{"images/exif_cameras/exiforg_kodak-dc210.jpg", true, "2000-10-26T16:46:51Z"},
+		{"images/heic/exiv2_iphoneXR_2021-02-13-1929.heic", false, "2021-02-13T17:03:31Z"},
+	}
+	for _, tt := range tests {
+		info, err := File(context.Background(), filepath.Join(media, tt.file), Limits{}, nil)
+		if err != nil || info.CaptureTime == nil {
+			t.Fatalf("%s: %v, time %v", tt.file, err, info.CaptureTime)
+		}
+		if info.CaptureTimeZoneless != tt.zoneless || info.CaptureTime.UTC().Format(time.RFC3339) != tt.utc {
+			t.Errorf("%s: zoneless=%v %s, want %v %s", tt.file, info.CaptureTimeZoneless, info.CaptureTime.UTC().Format(time.RFC3339), tt.zoneless, tt.utc)
+		}
+	}
+}

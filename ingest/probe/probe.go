@@ -57,8 +57,11 @@ type Info struct {
 	Orientation   int // EXIF orientation 1..8, 0 when absent (images)
 
 	CaptureTime *time.Time // when the picture or clip was taken
-	Make, Model string     // camera or phone
-	GPS         *GPS
+	// CaptureTimeZoneless is true when the file recorded no time zone (most
+	// cameras): CaptureTime then holds the camera's wall clock as if UTC.
+	CaptureTimeZoneless bool
+	Make, Model         string // camera or phone
+	GPS                 *GPS
 
 	// Video only.
 	Duration   time.Duration
