@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -8,13 +9,19 @@ import (
 	"io"
 	"log/slog"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"gopkg.in/yaml.v3"
 
 	"github.com/quangba/quangba/api"
 	"github.com/quangba/quangba/catalog"
@@ -335,5 +342,65 @@ func TestMinIO(t *testing.T) {
 	}
 	if _, b := f.get(t, f.cu, "/api/v1/assets"); len(decode[api.AssetPage](t, b).Items) != 2 {
 		t.Errorf("want exactly 2 assets after the retry: %s", b)
+	}
+}
+
+// TestOpenAPIDescribesEveryRoute keeps the document and the routes in step.
+func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	f := newFixture(t, localStore(t), nil)
+	resp, b := f.get(t, "", "/api/v1/openapi.yaml")
+	if resp.StatusCode != 200 {
+		t.Fatalf("openapi.yaml: %d", resp.StatusCode)
+	}
+	var doc struct {
+		OpenAPI string                    `yaml:"openapi"`
+		Paths   map[string]map[string]any `yaml:"paths"`
+	}
+	if err := yaml.Unmarshal(b, &doc); err != nil || doc.OpenAPI == "" {
+		t.Fatalf("not an OpenAPI document: %v", err)
+	}
+	s := api.New(api.Config{}, f.db, nil, localStore(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	documented := map[string]bool{}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			documented[strings.ToUpper(method)+" "+path] = true
+		}
+	}
+	routes := map[string]bool{}
+	for _, r := range s.Handler().(*gin.Engine).Routes() {
+		if r.Method == http.MethodHead || strings.HasPrefix(r.Path, "/blobs/") {
+			continue // signed downloads are reached only through redirects
+		}
+		p := r.Method + " " + regexp.MustCompile(`:(\w+)`).ReplaceAllString(r.Path, "{$1}")
+		routes[p] = true
+		if !documented[p] {
+			t.Errorf("route %s is not in openapi.yaml", p)
+		}
+	}
+	for p := range documented {
+		if !routes[p] {
+			t.Errorf("openapi.yaml documents %s, which is not a route", p)
+		}
+	}
+}
+
+// TestDeclaredOversizeRefusedAtOnce: a client announcing a body over the
+// limit gets 413 before sending it, which matters on slow links.
+func TestDeclaredOversizeRefusedAtOnce(t *testing.T) {
+	f := newFixture(t, localStore(t), nil)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(f.srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/v1/assets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", f.contribA, int64(20)<<30)
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer before the body was sent: %v", err)
+	}
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("status %d, want 413", resp.StatusCode)
 	}
 }

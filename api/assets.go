@@ -20,6 +20,10 @@ import (
 // kind comes as ?kind= or as a form field sent before the file.
 func (s *Server) createAsset(c *gin.Context) {
 	p := principal(c)
+	if c.Request.ContentLength > s.cfg.MaxUploadBytes { // refuse before the client sends it all
+		s.fail(c, tooLargeRequest(s.cfg.MaxUploadBytes))
+		return
+	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxUploadBytes)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
@@ -73,9 +77,15 @@ func (s *Server) ingestParts(c *gin.Context, mr *multipart.Reader, req ingest.Re
 func badMultipart(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return &ingest.Error{Code: ingest.CodeTooLarge, Vi: "Yêu cầu quá lớn.", En: "Request too large.", Err: err}
+		return tooLargeRequest(mbe.Limit)
 	}
 	return &ingest.Error{Code: ingest.CodeBadRequest, Vi: "Dữ liệu multipart không hợp lệ.", En: "Malformed multipart body.", Err: err}
+}
+
+func tooLargeRequest(limit int64) error {
+	mb := limit >> 20
+	return &ingest.Error{Code: ingest.CodeTooLarge,
+		Vi: fmt.Sprintf("Yêu cầu quá lớn: tối đa %d MiB mỗi tệp.", mb), En: fmt.Sprintf("Request too large: at most %d MiB per file.", mb)}
 }
 
 func ingestErr(code, vi, en string) error { return &ingest.Error{Code: code, Vi: vi, En: en} }

@@ -5,6 +5,7 @@ package api
 
 import (
 	"context"
+	_ "embed"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -16,6 +17,9 @@ import (
 	"github.com/quangba/quangba/ingest"
 	"github.com/quangba/quangba/storage"
 )
+
+//go:embed openapi.yaml
+var openapiDoc []byte
 
 // Config shapes the HTTP layer.
 type Config struct {
@@ -57,6 +61,7 @@ func (s *Server) Handler() http.Handler {
 		r.GET("/blobs/*key", s.blob(sb))
 		r.HEAD("/blobs/*key", s.blob(sb))
 	}
+	r.GET("/api/v1/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml; charset=utf-8", openapiDoc) })
 	v1 := r.Group("/api/v1", s.authenticate)
 	v1.POST("/assets", s.createAsset)
 	v1.GET("/assets", s.listAssets)
