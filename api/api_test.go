@@ -170,6 +170,10 @@ func TestUploadListFetch(t *testing.T) {
 	if d := decode[uploadResult](t, b); resp.StatusCode != http.StatusOK || !d.Duplicate || d.ID != a.ID {
 		t.Errorf("duplicate upload: %d %s", resp.StatusCode, b)
 	}
+	resp, b = f.upload(t, f.contribB, "same bytes.jpg", photo, nil, nil)
+	if e := decode[errorBody](t, b); resp.StatusCode != http.StatusConflict || e.Error.Code != "duplicate_elsewhere" || strings.Contains(string(b), a.ID) {
+		t.Errorf("another organisation's duplicate: %d %s, want 409 without the asset", resp.StatusCode, b)
+	}
 	clip := read(t, "video/mde_iphone_with-gps_rot90.mov")
 	resp, b = f.upload(t, f.contribB, "clip.mov", clip, map[string]string{"kind": "trailer"}, nil)
 	if v := decode[uploadResult](t, b); resp.StatusCode != http.StatusCreated || v.Kind != "trailer" || v.Video == nil || v.Video.Rotation != 90 {

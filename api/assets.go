@@ -38,6 +38,11 @@ func (s *Server) createAsset(c *gin.Context) {
 		s.fail(c, err)
 	case !found:
 		writeError(c, http.StatusBadRequest, ingest.CodeBadRequest, "Thiếu tệp: trường \"file\" trống.", "No file: the \"file\" field is missing.")
+	case res.Duplicate && !canSee(p, res.Asset.OrgID):
+		// Another organisation's unpublished work: say so, show nothing of it.
+		writeError(c, http.StatusConflict, "duplicate_elsewhere",
+			"Tệp này đã được một đơn vị khác gửi lên trước đó; không cần gửi lại.",
+			"This file was already submitted by another organisation; there is no need to send it again.")
 	case res.Duplicate:
 		c.JSON(http.StatusOK, UploadResult{Asset: toAsset(res.Asset), Duplicate: true})
 	default:

@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/quangba/quangba/catalog"
 	"github.com/quangba/quangba/ingest/probe"
@@ -33,8 +35,22 @@ func New(cfg Config, db *catalog.DB, store storage.Store) (*Service, error) {
 	if err := os.MkdirAll(cfg.SpoolDir, 0o700); err != nil {
 		return nil, fmt.Errorf("ingest: spool folder %s: %w", cfg.SpoolDir, err)
 	}
+	removeStaleSpool(cfg.SpoolDir, 24*time.Hour)
 	ff := probe.NewFFprobe(cfg.FFprobePath, cfg.ProbeTimeout, cfg.MaxProbes)
 	return &Service{cfg: cfg, db: db, store: store, ff: ff}, nil
+}
+
+// removeStaleSpool deletes upload files left by a process that was killed.
+// Only old ones: another process (a command-line ingest beside the server)
+// may be spooling into the same folder right now.
+func removeStaleSpool(dir string, age time.Duration) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		info, err := e.Info()
+		if err == nil && strings.HasPrefix(e.Name(), "upload-") && time.Since(info.ModTime()) > age {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // Request is one file to ingest.

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -406,3 +408,45 @@ func TestSanitizeName(t *testing.T) {
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "") == s }
+
+func TestStaleSpoolFilesRemovedAtStart(t *testing.T) {
+	spool := t.TempDir()
+	old, fresh := filepath.Join(spool, "upload-1"), filepath.Join(spool, "upload-2")
+	os.WriteFile(old, []byte("left by a killed process"), 0o600)
+	os.WriteFile(fresh, []byte("another process is writing this"), 0o600)
+	two := time.Now().Add(-48 * time.Hour)
+	os.Chtimes(old, two, two)
+	newEnv(t, localStore(t), func(c *ingest.Config) { c.SpoolDir = spool })
+	if _, err := os.Stat(old); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale spool file kept: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("fresh spool file removed: %v", err)
+	}
+}
+
+// TestMemoryDoesNotGrowWithFileSize streams a 96 MiB video through the
+// HTTP-style path and checks that the bytes are never held in memory.
+func TestMemoryDoesNotGrowWithFileSize(t *testing.T) {
+	video := filepath.Join(t.TempDir(), "raw.mkv")
+	gen := exec.Command("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25",
+		"-frames:v", "70", "-c:v", "rawvideo", "-pix_fmt", "yuv420p", video)
+	if out, err := gen.CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg (installed by make test): %v\n%s", err, out)
+	}
+	st, _ := os.Stat(video)
+	e := newEnv(t, localStore(t), nil)
+	f, _ := os.Open(video)
+	defer f.Close()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	res, err := e.svc.Ingest(context.Background(), ingest.Request{Org: e.org, FileName: "raw.mkv"}, struct{ io.Reader }{f})
+	runtime.ReadMemStats(&after)
+	if err != nil || res.Asset.Format != "mkv" {
+		t.Fatalf("ingest: %+v, %v", res.Asset, err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > uint64(st.Size())/8 {
+		t.Errorf("ingesting %d MB allocated %d MB; memory must not grow with the file", st.Size()>>20, alloc>>20)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -37,8 +38,9 @@ func cmdIngest(ctx context.Context, args []string) int {
 	orgName := fl.String("org", "", "owning organisation (default: home_org from the configuration)")
 	kind := fl.String("kind", "", "photo, clip or trailer (default: from the content; videos become clips)")
 	asJSON := fl.Bool("json", false, "print one JSON object per file on stdout")
+	jobs := fl.Int("jobs", 2, "files ingested at once (one hashes while another uploads)")
 	fl.Usage = func() {
-		fmt.Fprintln(fl.Output(), "Usage: quangba ingest [--org NAME] [--kind photo|clip|trailer] [--json] PATH...\n\nAdds files, and folders recursively (hidden files are skipped). Exits 1 if any file was refused.")
+		fmt.Fprintln(fl.Output(), "Usage: quangba ingest [--org NAME] [--kind photo|clip|trailer] [--json] [--jobs N] PATH...\n\nAdds files, and folders recursively (hidden files are skipped). Exits 1 if any file was refused.")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -65,14 +67,36 @@ func cmdIngest(ctx context.Context, args []string) int {
 	for _, e := range walkErrs {
 		r.report(e)
 	}
+	ingestAll(ctx, a.ingest, ingest.Request{Kind: *kind, Org: org}, files, max(*jobs, 1), r)
+	if ctx.Err() != nil {
+		fmt.Fprintln(os.Stderr, "Đã dừng theo yêu cầu / stopped on request")
+		r.counts["refused"]++
+	}
+	return r.finish()
+}
+
+// ingestAll ingests files with n workers, reporting each as it finishes.
+func ingestAll(ctx context.Context, svc *ingest.Service, req ingest.Request, files []string, n int, r *reporter) {
+	paths := make(chan string)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for path := range paths {
+				res, err := svc.IngestFile(ctx, req, path)
+				r.report(lineFor(path, res, err))
+			}
+		}()
+	}
 	for _, path := range files {
 		if ctx.Err() != nil {
 			break
 		}
-		res, err := a.ingest.IngestFile(ctx, ingest.Request{Kind: *kind, Org: org}, path)
-		r.report(lineFor(path, res, err))
+		paths <- path
 	}
-	return r.finish()
+	close(paths)
+	wg.Wait()
 }
 
 // collect expands folders into the regular files under them, in order,
@@ -121,6 +145,7 @@ func refusedLine(path string, e *ingest.Error) ingestLine {
 // reporter prints per-file results, a progress bar on a terminal, and the
 // summary.
 type reporter struct {
+	mu     sync.Mutex
 	json   bool
 	out    io.Writer
 	bar    *progressbar.ProgressBar
@@ -137,6 +162,8 @@ func newReporter(asJSON bool, total int) *reporter {
 }
 
 func (r *reporter) report(l ingestLine) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.counts[l.Status]++
 	if r.bar != nil {
 		r.bar.Clear()
