@@ -28,10 +28,13 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.tools/*')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
-# Benchmarks: ingest throughput and peak memory against a bare minio-go
-# PutObject of the same file, measured in the same run. BENCH_SIZE_MB sets
-# the file size (default 1024).
+# Benchmarks: the S3 backend's Put against a bare minio-go PutObject (Go
+# benchmarks, 64 MiB; QUANGBA_BENCH_SIZE=1GiB for more), then ingest
+# throughput and peak memory of a whole video against a bare PutObject of
+# the same file, measured in the same run. BENCH_SIZE_MB sets that file's
+# size (default 1024).
 bench: setup-test build
+	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 3x ./storage/s3
 	$(GO) run -tags $(TAGS) ./cmd/qbbench -size-mb $(or $(BENCH_SIZE_MB),1024)
 
 setup-run:

@@ -70,10 +70,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 // lang is "en" when the client asked for English (?lang=en or an
 // Accept-Language starting with en), otherwise "vi".
 func lang(c *gin.Context) string {
-	if l := c.Query("lang"); l != "" {
-		return map[bool]string{true: "en", false: "vi"}[l == "en"]
+	l := c.Query("lang")
+	if l == "" && strings.HasPrefix(strings.ToLower(c.GetHeader("Accept-Language")), "en") {
+		l = "en"
 	}
-	if strings.HasPrefix(strings.ToLower(c.GetHeader("Accept-Language")), "en") {
+	if l == "en" {
 		return "en"
 	}
 	return "vi"

@@ -24,7 +24,6 @@ const DefaultFile = "configs/quangba.yaml"
 type Config struct {
 	DataDir string   `yaml:"data_dir"` // SQLite file, local blobs and spool live here (default: ./data)
 	Addr    string   `yaml:"addr"`     // HTTP listen address (default: 127.0.0.1:8080)
-	BaseURL string   `yaml:"base_url"` // public URL of the service, for links (default: http://<addr>)
 	S3      S3       `yaml:"s3"`
 	Ingest  Ingest   `yaml:"ingest"`
 	HomeOrg string   `yaml:"home_org"` // organisation that command-line ingests belong to by default
@@ -85,9 +84,6 @@ func Load(path string) (Config, error) {
 	if err := c.applyEnv(os.LookupEnv); err != nil {
 		return Config{}, err
 	}
-	if c.BaseURL == "" {
-		c.BaseURL = "http://" + c.Addr
-	}
 	return c, c.Validate()
 }
 
@@ -107,7 +103,7 @@ func (c *Config) readFile(path string) error {
 // applyEnv overrides settings from QUANGBA_* variables.
 func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 	str := map[string]*string{
-		"QUANGBA_DATA_DIR": &c.DataDir, "QUANGBA_ADDR": &c.Addr, "QUANGBA_BASE_URL": &c.BaseURL,
+		"QUANGBA_DATA_DIR": &c.DataDir, "QUANGBA_ADDR": &c.Addr,
 		"QUANGBA_S3_ENDPOINT": &c.S3.Endpoint, "QUANGBA_S3_ACCESS_KEY": &c.S3.AccessKey,
 		"QUANGBA_S3_SECRET_KEY": &c.S3.SecretKey, "QUANGBA_S3_BUCKET": &c.S3.Bucket, "QUANGBA_S3_REGION": &c.S3.Region,
 		"QUANGBA_FFPROBE": &c.Ingest.FFprobe, "QUANGBA_HOME_ORG": &c.HomeOrg, "QUANGBA_LOG_LEVEL": (*string)(&c.Log),
