@@ -76,6 +76,8 @@ func probeError(err error) error {
 		d := detail(probe.ErrCorrupt)
 		return refuse(CodeCorrupt, "Tệp bị hỏng hoặc không đầy đủ ("+d+"); hãy xuất hoặc sao chép lại tệp rồi tải lên.",
 			"The file is corrupt or truncated ("+d+"); export or copy it again and re-upload.", err)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return refuse(CodeInterrupted, "Quá trình tiếp nhận bị hủy; hãy tải lại tệp.", "Ingest was cancelled; please upload the file again.", err)
 	case errors.Is(err, probe.ErrToolMissing):
 		return refuse(CodeToolMissing, "Máy chủ thiếu công cụ đọc video (ffprobe); hãy báo quản trị viên.",
 			"The server is missing its video reader (ffprobe); please tell the administrator.", err)
