@@ -16,13 +16,9 @@ import (
 	"github.com/quangba/quangba/ingest/probe"
 )
 
-// headSize is how much of a file Sniff looks at.
-const headSize = 4096
-
 // spooled is a file on local disk, hashed and recognised, ready to probe
 // and store.
 type spooled struct {
-	path     string // absolute
 	file     *os.File
 	size     int64
 	sum      string // SHA-256, hex
@@ -60,7 +56,7 @@ func (s *Service) IngestFile(ctx context.Context, req Request, path string) (Res
 }
 
 func (s *Service) spool(req Request, r io.Reader) (*spooled, error) {
-	head := make([]byte, headSize)
+	head := make([]byte, probe.SniffSize)
 	n, err := io.ReadFull(r, head)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, readError(err, s.cfg.MaxVideoBytes)
@@ -77,7 +73,6 @@ func (s *Service) spool(req Request, r io.Reader) (*spooled, error) {
 			"The server has no room to receive the file; please try again later.", err)
 	}
 	sp := &spooled{file: tmp, format: format, unchanged: func() error { return nil }}
-	sp.path, _ = filepath.Abs(tmp.Name())
 	if err := sp.fill(head, r, limit, string(format.Class)); err != nil {
 		sp.remove()
 		return nil, err
@@ -136,7 +131,7 @@ func (s *Service) hashInPlace(f *os.File, name string) (*spooled, error) {
 	if err != nil || !st.Mode().IsRegular() {
 		return nil, refuse(CodeBadRequest, "Không phải tệp thông thường.", "Not a regular file.", err)
 	}
-	head := make([]byte, min(headSize, st.Size()))
+	head := make([]byte, min(probe.SniffSize, st.Size()))
 	if _, err := io.ReadFull(f, head); err != nil {
 		return nil, refuse(CodeBadRequest, "Không đọc được tệp.", "Cannot read the file.", err)
 	}
@@ -151,8 +146,7 @@ func (s *Service) hashInPlace(f *os.File, name string) (*spooled, error) {
 	if _, err := io.CopyBuffer(h, io.NewSectionReader(f, 0, st.Size()), make([]byte, 1<<20)); err != nil {
 		return nil, refuse(CodeBadRequest, "Không đọc được tệp.", "Cannot read the file.", err)
 	}
-	abs, _ := filepath.Abs(f.Name())
-	return &spooled{path: abs, file: f, size: st.Size(), sum: hex.EncodeToString(h.Sum(nil)), format: format,
+	return &spooled{file: f, size: st.Size(), sum: hex.EncodeToString(h.Sum(nil)), format: format,
 		warnings: extensionWarning(name, format), unchanged: unchangedSince(f, st.Size(), st.ModTime())}, nil
 }
 

@@ -14,13 +14,7 @@ import (
 )
 
 func (s *Service) probe(ctx context.Context, sp *spooled) (probe.Info, error) {
-	var info probe.Info
-	var err error
-	if sp.format.Class == probe.ClassVideo {
-		info, err = s.ff.Video(ctx, sp.path, sp.format)
-	} else {
-		info, err = probe.Image(sp.file, sp.size, sp.format, probe.Limits{MaxPixels: s.cfg.MaxPixels})
-	}
+	info, err := probe.Sniffed(ctx, sp.file, sp.size, sp.format, probe.Limits{MaxPixels: s.cfg.MaxPixels}, s.ff)
 	if err != nil {
 		return probe.Info{}, probeError(err)
 	}

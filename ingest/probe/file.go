@@ -30,13 +30,20 @@ func File(ctx context.Context, path string, lim Limits, ff *FFprobe) (Info, erro
 	if err != nil {
 		return Info{}, err
 	}
+	return Sniffed(ctx, f, st.Size(), format, lim, ff)
+}
+
+// Sniffed probes an open file whose format Sniff has already recognised:
+// images are read from f, videos by ffprobe from f's path (ff nil: a
+// shared default).
+func Sniffed(ctx context.Context, f *os.File, size int64, format Format, lim Limits, ff *FFprobe) (Info, error) {
 	if format.Class == ClassVideo {
 		if ff == nil {
 			ff = defaultFFprobe()
 		}
-		return ff.Video(ctx, path, format)
+		return ff.Video(ctx, f.Name(), format)
 	}
-	return Image(f, st.Size(), format, lim)
+	return Image(f, size, format, lim)
 }
 
 var defaultFFprobe = sync.OnceValue(func() *FFprobe { return NewFFprobe("", 0, 0) })
