@@ -8,7 +8,7 @@ TOOLS   := $(CURDIR)/.tools
 export QUANGBA_MINIO_BIN := $(TOOLS)/bin/minio
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all build run test bench vet fmt-check setup-run setup-test clean
+.PHONY: all build run test bench vet fmt-check setup-run setup-test setup-bench clean
 
 all: build
 
@@ -33,12 +33,15 @@ fmt-check:
 # throughput and peak memory of a whole video against a bare PutObject of
 # the same file, measured in the same run. BENCH_SIZE_MB sets that file's
 # size (default 1024).
-bench: setup-test build
+bench: setup-bench build
 	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 3x ./storage/s3
 	$(GO) run -tags $(TAGS) ./cmd/qbbench -size-mb $(or $(BENCH_SIZE_MB),1024)
 
 setup-run:
 	@scripts/setup.sh run
+
+setup-bench:
+	@scripts/setup.sh bench
 
 setup-test:
 	@scripts/setup.sh test

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what Quảng Bá needs on this machine, idempotently.
-#   scripts/setup.sh run    ffmpeg/ffprobe (the service probes videos with them)
+#   scripts/setup.sh run    ffmpeg/ffprobe (video probing and transcoding),
+#                           libjpeg-turbo (fast JPEG path) and libheif's
+#                           heif-convert (HEIC/HEIF/AVIF decoding)
 #   scripts/setup.sh test   the above, exiftool, and a MinIO server for the S3 tests
-#   scripts/setup.sh bench  the above (benchmarks use the same tools)
+#   scripts/setup.sh bench  the above and vipsthumbnail (a reference, bench only)
 # Tools built from source go to $QUANGBA_TOOLS_DIR (default: .tools, git-ignored).
 set -euo pipefail
 
@@ -38,6 +40,14 @@ need_ffmpeg() {
   command -v ffprobe >/dev/null && command -v ffmpeg >/dev/null || apt_install ffmpeg
 }
 
+need_photo_libs() {
+  apt_install libturbojpeg0-dev libheif-examples
+}
+
+need_vips() {
+  command -v vipsthumbnail >/dev/null || apt_install libvips-tools
+}
+
 need_exiftool() {
   command -v exiftool >/dev/null || apt_install libimage-exiftool-perl
 }
@@ -53,7 +63,8 @@ need_minio() {
 }
 
 case "$mode" in
-  run) need_ffmpeg ;;
-  test|bench) need_ffmpeg; need_exiftool; need_minio ;;
+  run) need_ffmpeg; need_photo_libs ;;
+  test) need_ffmpeg; need_photo_libs; need_exiftool; need_minio ;;
+  bench) need_ffmpeg; need_photo_libs; need_exiftool; need_minio; need_vips ;;
   *) say "unknown mode $mode (want run, test or bench)"; exit 2 ;;
 esac
