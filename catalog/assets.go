@@ -21,8 +21,9 @@ const (
 
 // Asset statuses known so far; the review workflow adds more.
 const (
-	StatusProcessing = "processing"
-	StatusReady      = "ready"
+	StatusProcessing = "processing" // renditions are being made
+	StatusReady      = "ready"      // every processing job is done
+	StatusFailed     = "failed"     // a processing job failed for good; see ProcessingError
 )
 
 // Asset is one catalogued photo, clip or trailer with its technical metadata.
@@ -59,6 +60,15 @@ type Asset struct {
 	Warnings  []string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+
+	// Filled by processing.
+	ProcessingError string   // why processing failed, for the uploader to read
+	LoudnessLUFS    *float64 // EBU R128 integrated loudness (videos with audio)
+	TruePeakDBTP    *float64 // EBU R128 true peak
+
+	// Set on a trailer cut from a clip.
+	SourceAssetID    string
+	CutStart, CutEnd time.Duration
 }
 
 // GPS is a position in decimal degrees.
@@ -85,10 +95,11 @@ type File struct {
 // NewAssetID returns a new time-ordered asset id.
 func NewAssetID() string { return strings.ToLower(ulid.Make().String()) }
 
-// InsertAsset inserts the asset, its original file and an audit event in
-// one transaction. It fills a.ID (if empty) and the timestamps. If an asset
-// with the same SHA-256 exists it returns an error wrapping ErrDuplicate.
-func (d *DB) InsertAsset(ctx context.Context, a *Asset, original File) error {
+// InsertAsset inserts the asset, its original file, the jobs that process
+// it and an audit event in one transaction. It fills a.ID (if empty) and the
+// timestamps. If an asset with the same SHA-256 exists it returns an error
+// wrapping ErrDuplicate.
+func (d *DB) InsertAsset(ctx context.Context, a *Asset, original File, jobs ...Job) error {
 	if a.ID == "" {
 		a.ID = NewAssetID()
 	}
@@ -101,6 +112,12 @@ func (d *DB) InsertAsset(ctx context.Context, a *Asset, original File) error {
 		original.AssetID, original.Role, original.CreatedAt = a.ID, "original", t
 		if err := tx.InsertFile(ctx, &original); err != nil {
 			return err
+		}
+		for i := range jobs {
+			jobs[i].AssetID = a.ID
+			if err := tx.Enqueue(ctx, &jobs[i]); err != nil {
+				return err
+			}
 		}
 		return tx.Audit(ctx, Event{ActorID: a.UploaderID, OrgID: a.OrgID, Action: "asset.ingest", SubjectType: "asset", SubjectID: a.ID,
 			Detail: map[string]any{"file_name": a.RawFileName, "sha256": a.SHA256, "bytes": a.ByteSize, "kind": a.Kind}})
@@ -120,14 +137,22 @@ func (tx *Tx) insertAsset(ctx context.Context, a *Asset) error {
 	if a.CapturedAt != nil {
 		captured = sql.NullString{String: formatTime(*a.CapturedAt), Valid: true}
 	}
+	var source sql.NullString
+	var cutStart, cutEnd sql.NullInt64
+	if a.SourceAssetID != "" {
+		source = sql.NullString{String: a.SourceAssetID, Valid: true}
+		cutStart = sql.NullInt64{Int64: a.CutStart.Milliseconds(), Valid: true}
+		cutEnd = sql.NullInt64{Int64: a.CutEnd.Milliseconds(), Valid: true}
+	}
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO assets (id, kind, status, org_id, uploader_id, file_name, raw_file_name, format, mime,
 		byte_size, sha256, width, height, orientation, captured_at, camera_make, camera_model, gps_lat, gps_lon, gps_alt,
-		duration_ms, video_codec, audio_codec, frame_rate, rotation, has_audio, subtitle_streams, warnings, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		duration_ms, video_codec, audio_codec, frame_rate, rotation, has_audio, subtitle_streams, warnings, created_at, updated_at,
+		source_asset_id, cut_start_ms, cut_end_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.Kind, a.Status, a.OrgID, nullID(a.UploaderID), a.FileName, a.RawFileName, a.Format, a.MIME,
 		a.ByteSize, a.SHA256, a.Width, a.Height, a.Orientation, captured, a.CameraMake, a.CameraModel, lat, lon, alt,
 		a.Duration.Milliseconds(), a.VideoCodec, a.AudioCodec, a.FrameRate, a.Rotation, a.HasAudio, a.SubtitleStreams,
-		string(warnings), formatTime(a.CreatedAt), formatTime(a.UpdatedAt))
+		string(warnings), formatTime(a.CreatedAt), formatTime(a.UpdatedAt), source, cutStart, cutEnd)
 	if isUnique(err) {
 		return fmt.Errorf("%w: asset with SHA-256 %s", ErrDuplicate, a.SHA256)
 	}
@@ -157,7 +182,8 @@ func (tx *Tx) InsertFile(ctx context.Context, f *File) error {
 const assetColumns = `a.id, a.kind, a.status, a.org_id, o.name, coalesce(a.uploader_id, 0), coalesce(u.name, ''), a.file_name, a.raw_file_name,
 	a.format, a.mime, a.byte_size, a.sha256, a.width, a.height, a.orientation, a.captured_at, a.camera_make, a.camera_model,
 	a.gps_lat, a.gps_lon, a.gps_alt, a.duration_ms, a.video_codec, a.audio_codec, a.frame_rate, a.rotation, a.has_audio,
-	a.subtitle_streams, a.warnings, a.created_at, a.updated_at
+	a.subtitle_streams, a.warnings, a.created_at, a.updated_at,
+	a.processing_error, a.loudness_lufs, a.true_peak_dbtp, coalesce(a.source_asset_id, ''), coalesce(a.cut_start_ms, 0), coalesce(a.cut_end_ms, 0)
 	FROM assets a JOIN organisations o ON o.id = a.org_id LEFT JOIN users u ON u.id = a.uploader_id`
 
 type scanner interface{ Scan(dest ...any) error }
@@ -166,15 +192,19 @@ func scanAsset(s scanner) (Asset, error) {
 	var a Asset
 	var captured sql.NullString
 	var lat, lon, alt sql.NullFloat64
-	var durationMS int64
+	var lufs, peak sql.NullFloat64
+	var durationMS, cutStart, cutEnd int64
 	var warnings, created, updated string
 	err := s.Scan(&a.ID, &a.Kind, &a.Status, &a.OrgID, &a.OrgName, &a.UploaderID, &a.Uploader, &a.FileName, &a.RawFileName,
 		&a.Format, &a.MIME, &a.ByteSize, &a.SHA256, &a.Width, &a.Height, &a.Orientation, &captured, &a.CameraMake, &a.CameraModel,
 		&lat, &lon, &alt, &durationMS, &a.VideoCodec, &a.AudioCodec, &a.FrameRate, &a.Rotation, &a.HasAudio,
-		&a.SubtitleStreams, &warnings, &created, &updated)
+		&a.SubtitleStreams, &warnings, &created, &updated,
+		&a.ProcessingError, &lufs, &peak, &a.SourceAssetID, &cutStart, &cutEnd)
 	if err != nil {
 		return Asset{}, err
 	}
+	a.LoudnessLUFS, a.TruePeakDBTP = nullFloat(lufs), nullFloat(peak)
+	a.CutStart, a.CutEnd = time.Duration(cutStart)*time.Millisecond, time.Duration(cutEnd)*time.Millisecond
 	a.CapturedAt = parseNullTime(captured)
 	if lat.Valid && lon.Valid {
 		a.GPS = &GPS{Lat: lat.Float64, Lon: lon.Float64}
@@ -293,9 +323,53 @@ func (d *DB) Original(ctx context.Context, assetID string) (File, error) {
 	return File{}, fmt.Errorf("%w: original of asset %s", ErrNotFound, assetID)
 }
 
+func nullFloat(f sql.NullFloat64) *float64 {
+	if !f.Valid {
+		return nil
+	}
+	return &f.Float64
+}
+
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
 	}
 	return s
+}
+
+// PutRendition records a rendition of an asset, replacing an earlier one of
+// the same name (a job that runs again writes the same names).
+func (tx *Tx) PutRendition(ctx context.Context, f *File) error {
+	if f.CreatedAt.IsZero() {
+		f.CreatedAt = time.Now().UTC()
+	}
+	f.Role = "rendition"
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO asset_files (asset_id, role, name, storage_key, mime, byte_size, sha256, width, height, created_at)
+		VALUES (?, 'rendition', ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (asset_id, name) DO UPDATE SET storage_key = excluded.storage_key, mime = excluded.mime,
+		byte_size = excluded.byte_size, sha256 = excluded.sha256, width = excluded.width, height = excluded.height,
+		created_at = excluded.created_at WHERE asset_files.role = 'rendition'`,
+		f.AssetID, f.Name, f.StorageKey, f.MIME, f.ByteSize, f.SHA256, f.Width, f.Height, formatTime(f.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("catalog: rendition %q of asset %s: %w", f.Name, f.AssetID, err)
+	}
+	return nil
+}
+
+// SetLoudness stores the measured EBU R128 loudness of a video asset (nil
+// values when it has no audio).
+func (tx *Tx) SetLoudness(ctx context.Context, assetID string, lufs, truePeak *float64) error {
+	_, err := tx.tx.ExecContext(ctx, "UPDATE assets SET loudness_lufs = ?, true_peak_dbtp = ?, updated_at = ? WHERE id = ?",
+		floatArg(lufs), floatArg(truePeak), now(), assetID)
+	if err != nil {
+		return fmt.Errorf("catalog: loudness of %s: %w", assetID, err)
+	}
+	return nil
+}
+
+func floatArg(f *float64) sql.NullFloat64 {
+	if f == nil {
+		return sql.NullFloat64{}
+	}
+	return sql.NullFloat64{Float64: *f, Valid: true}
 }

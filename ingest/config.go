@@ -17,6 +17,7 @@ type Config struct {
 	// CaptureZone places capture times that the file recorded without a
 	// zone (most cameras write only the wall clock) (default: UTC+07:00, Vietnam).
 	CaptureZone *time.Location
+	JobAttempts int // attempts the processing job of a new asset gets before it fails for good (default: 5)
 }
 
 // DefaultConfig returns the defaults; SpoolDir must still be set.
@@ -29,6 +30,7 @@ func DefaultConfig() Config {
 		ProbeTimeout:  60 * time.Second,
 		MaxProbes:     2,
 		CaptureZone:   time.FixedZone("UTC+07:00", 7*3600),
+		JobAttempts:   5,
 	}
 }
 
@@ -43,6 +45,8 @@ func (c Config) Validate() error {
 		return errors.New("ingest: max_pixels must be positive")
 	case c.ProbeTimeout <= 0 || c.MaxProbes <= 0:
 		return errors.New("ingest: probe_timeout and max_probes must be positive")
+	case c.JobAttempts <= 0:
+		return errors.New("ingest: job_attempts must be positive")
 	case c.CaptureZone == nil:
 		return errors.New("ingest: capture zone is required")
 	}

@@ -59,6 +59,13 @@ type Request struct {
 	Kind     string            // photo, clip or trailer; "" decides from content (video → clip)
 	Org      catalog.Org       // owning organisation
 	Uploader catalog.Principal // who uploads (zero for the command line)
+	Cut      *Cut              // set when the file is a trailer cut from a clip
+}
+
+// Cut says which range of which clip a trailer was cut from.
+type Cut struct {
+	SourceID   string
+	Start, End time.Duration
 }
 
 // Result is an ingested (or already present) asset.
@@ -91,7 +98,7 @@ func (s *Service) ingestSpooled(ctx context.Context, req Request, sp *spooled) (
 	}
 	orig := catalog.File{Name: "original", StorageKey: storage.OriginalKey(sp.sum), MIME: sp.format.MIME,
 		ByteSize: sp.size, SHA256: sp.sum, Width: info.Width, Height: info.Height}
-	if err := s.db.InsertAsset(ctx, &a, orig); err != nil {
+	if err := s.db.InsertAsset(ctx, &a, orig, processingJob(kind, s.cfg.JobAttempts)); err != nil {
 		return s.afterInsertFailure(ctx, sp, putNew, err)
 	}
 	return Result{Asset: a}, nil
@@ -112,6 +119,14 @@ func (s *Service) afterInsertFailure(ctx context.Context, sp *spooled, putNew bo
 		}
 	}
 	return Result{}, catalogError(err)
+}
+
+// processingJob is the background job that makes an asset's renditions.
+func processingJob(kind string, attempts int) catalog.Job {
+	if kind == catalog.KindPhoto {
+		return catalog.Job{Type: catalog.JobPhoto, MaxAttempts: attempts}
+	}
+	return catalog.Job{Type: catalog.JobVideo, MaxAttempts: attempts}
 }
 
 func decideKind(want string, f probe.Format) (string, error) {

@@ -85,7 +85,7 @@ func newAsset(req Request, kind string, sp *spooled, info probe.Info, zone *time
 		info.CaptureTime = &local
 	}
 	a := catalog.Asset{
-		Kind: kind, Status: catalog.StatusReady, OrgID: req.Org.ID, OrgName: req.Org.Name,
+		Kind: kind, Status: catalog.StatusProcessing, OrgID: req.Org.ID, OrgName: req.Org.Name,
 		UploaderID: req.Uploader.UserID, Uploader: req.Uploader.UserName,
 		FileName: SanitizeName(req.FileName), RawFileName: DisplayName(req.FileName),
 		Format: sp.format.Name, MIME: sp.format.MIME, ByteSize: sp.size, SHA256: sp.sum,
@@ -94,6 +94,9 @@ func newAsset(req Request, kind string, sp *spooled, info probe.Info, zone *time
 		Duration: info.Duration, VideoCodec: info.VideoCodec, AudioCodec: info.AudioCodec, FrameRate: info.FrameRate,
 		Rotation: info.Rotation, HasAudio: info.HasAudio, SubtitleStreams: info.Subtitles,
 		Warnings: append(sp.warnings, info.Warnings...),
+	}
+	if req.Cut != nil {
+		a.SourceAssetID, a.CutStart, a.CutEnd = req.Cut.SourceID, req.Cut.Start, req.Cut.End
 	}
 	if info.GPS != nil {
 		a.GPS = &catalog.GPS{Lat: info.GPS.Lat, Lon: info.GPS.Lon, Alt: info.GPS.Alt}
