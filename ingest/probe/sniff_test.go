@@ -57,6 +57,10 @@ func TestSniffFiles(t *testing.T) {
 		"images/orientation/pillow_hopper_orientation_6.webp":        "webp",
 		"images/orientation/recurser_Landscape_0.jpg":                "jpeg",
 		"images/orientation/recurser_Landscape_1.jpg":                "jpeg",
+		"images/orientation/recurser_Landscape_2.jpg":                "jpeg",
+		"images/orientation/recurser_Landscape_4.jpg":                "jpeg",
+		"images/orientation/recurser_Landscape_5.jpg":                "jpeg",
+		"images/orientation/recurser_Portrait_1.jpg":                 "jpeg",
 		"images/orientation/recurser_Landscape_6.jpg":                "jpeg",
 		"images/orientation/recurser_Landscape_8.jpg":                "jpeg",
 		"images/orientation/recurser_Portrait_5.jpg":                 "jpeg",
@@ -74,6 +78,7 @@ func TestSniffFiles(t *testing.T) {
 		"video/mp4ff_hevc_1080p50_noaudio.mp4":                       "mp4",
 		"video/mp4ff_vvc_720p_2s.mp4":                                "mp4",
 		"video/rotation/baremedia_orientation-90-hflip.mov":          "mov",
+		"video/rotation/baremedia_orientation-hflip.mov":             "mov",
 		"video/with_subtitles/mp4ff_main_1_cea608.mp4":               "mp4",
 	}
 	seen := 0
