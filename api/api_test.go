@@ -30,6 +30,7 @@ import (
 	"github.com/quangba/quangba/storage"
 	"github.com/quangba/quangba/storage/local"
 	"github.com/quangba/quangba/storage/s3"
+	"github.com/quangba/quangba/transcode"
 )
 
 const media = "../testdata/media/"
@@ -38,6 +39,31 @@ type fixture struct {
 	srv                    *httptest.Server
 	db                     *catalog.DB
 	contribA, contribB, cu string // tokens
+	jobs                   *transcode.Service
+}
+
+// trailers adds cuts through ingest, as the service's wiring does.
+type trailers struct{ in *ingest.Service }
+
+func (t trailers) AddTrailer(ctx context.Context, path string, tr transcode.Trailer) (catalog.Asset, bool, error) {
+	res, err := t.in.IngestFile(ctx, ingest.Request{FileName: tr.FileName, Kind: catalog.KindTrailer,
+		Org: catalog.Org{ID: tr.Source.OrgID, Name: tr.Source.OrgName}, Uploader: catalog.Principal{UserID: tr.ActorID},
+		Cut: &ingest.Cut{SourceID: tr.Source.ID, Start: tr.Start, End: tr.End}}, path)
+	return res.Asset, res.Duplicate, err
+}
+
+// drain runs every queued job, as the workers would.
+func (f *fixture) drain(t *testing.T) {
+	t.Helper()
+	for {
+		ran, err := f.jobs.RunOnce(context.Background())
+		if err != nil {
+			t.Fatalf("job: %v", err)
+		}
+		if !ran {
+			return
+		}
+	}
 }
 
 func newFixture(t *testing.T, store storage.Store, tune func(*ingest.Config)) *fixture {
@@ -59,8 +85,14 @@ func newFixture(t *testing.T, store storage.Store, tune func(*ingest.Config)) *f
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := api.New(api.Config{MaxUploadBytes: cfg.MaxVideoBytes + 1<<20}, db, in, store, log)
-	f := &fixture{srv: httptest.NewServer(s.Handler()), db: db}
+	tc := transcode.DefaultConfig()
+	tc.WorkDir = filepath.Join(dir, "work")
+	jobs, err := transcode.New(tc, transcode.CatalogQueue{DB: db}, db, store, trailers{in}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := api.New(api.Config{MaxUploadBytes: cfg.MaxVideoBytes + 1<<20}, db, in, jobs, store, log)
+	f := &fixture{srv: httptest.NewServer(s.Handler()), db: db, jobs: jobs}
 	t.Cleanup(f.srv.Close)
 	f.contribA = token(t, db, "Báo Đắk Lắk", catalog.RoleContributor)
 	f.contribB = token(t, db, "Đài PT-TH Phú Yên", catalog.RoleContributor)
@@ -363,7 +395,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	if err := yaml.Unmarshal(b, &doc); err != nil || doc.OpenAPI == "" {
 		t.Fatalf("not an OpenAPI document: %v", err)
 	}
-	s := api.New(api.Config{}, f.db, nil, localStore(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := api.New(api.Config{}, f.db, nil, nil, localStore(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	documented := map[string]bool{}
 	for path, ops := range doc.Paths {
 		for method := range ops {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/quangba/quangba/catalog"
 	"github.com/quangba/quangba/ingest"
-	"github.com/quangba/quangba/storage"
 )
 
 // createAsset streams one multipart "file" part into ingest. The optional
@@ -135,10 +134,20 @@ func (s *Server) visibleAsset(c *gin.Context) (catalog.Asset, bool) {
 	return a, true
 }
 
+// getAsset answers one asset with its renditions.
 func (s *Server) getAsset(c *gin.Context) {
-	if a, ok := s.visibleAsset(c); ok {
-		c.JSON(http.StatusOK, toAsset(a))
+	a, ok := s.visibleAsset(c)
+	if !ok {
+		return
 	}
+	files, err := s.db.Files(c.Request.Context(), a.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := toAsset(a)
+	out.Renditions = toRenditions(a.ID, files)
+	c.JSON(http.StatusOK, out)
 }
 
 // getOriginal redirects to a short-lived signed URL of the original.
@@ -152,11 +161,5 @@ func (s *Server) getOriginal(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	u, err := s.store.SignedURL(c.Request.Context(), f.StorageKey,
-		storage.URLOptions{TTL: s.cfg.URLTTL, FileName: a.RawFileName, ContentType: f.MIME})
-	if err != nil {
-		s.fail(c, &ingest.Error{Code: ingest.CodeStorage, Vi: "Kho lưu trữ tạm thời không truy cập được.", En: "Storage is temporarily unavailable.", Err: err})
-		return
-	}
-	c.Redirect(http.StatusFound, u)
+	s.redirectToBlob(c, f, a.RawFileName)
 }

@@ -38,16 +38,17 @@ type Server struct {
 	cfg    Config
 	db     *catalog.DB
 	ingest *ingest.Service
+	cutter Cutter
 	store  storage.Store
 	log    *slog.Logger
 }
 
 // New returns a Server.
-func New(cfg Config, db *catalog.DB, in *ingest.Service, store storage.Store, log *slog.Logger) *Server {
+func New(cfg Config, db *catalog.DB, in *ingest.Service, cutter Cutter, store storage.Store, log *slog.Logger) *Server {
 	if cfg.URLTTL <= 0 {
 		cfg.URLTTL = 15 * time.Minute
 	}
-	return &Server{cfg: cfg, db: db, ingest: in, store: store, log: log}
+	return &Server{cfg: cfg, db: db, ingest: in, cutter: cutter, store: store, log: log}
 }
 
 // Handler returns the routes.
@@ -67,6 +68,11 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/assets", s.listAssets)
 	v1.GET("/assets/:id", s.getAsset)
 	v1.GET("/assets/:id/original", s.getOriginal)
+	v1.GET("/assets/:id/renditions/:name", s.getRendition)
+	v1.POST("/assets/:id/cuts", s.createCut)
+	v1.GET("/jobs", s.listJobs)
+	v1.GET("/jobs/:id", s.getJob)
+	v1.POST("/jobs/:id/retry", s.retryJob)
 	r.NoRoute(func(c *gin.Context) {
 		writeError(c, http.StatusNotFound, "not_found", "Không tìm thấy địa chỉ này.", "No such endpoint.")
 	})

@@ -30,6 +30,37 @@ type Asset struct {
 	CreatedAt        time.Time  `json:"created_at"`
 	UpdatedAt        time.Time  `json:"updated_at"`
 	Links            Links      `json:"links"`
+	// Failure says why processing failed (status "failed").
+	Failure *Failure `json:"failure,omitempty"`
+	// CutFrom names the clip and range a trailer was cut from.
+	CutFrom *CutFrom `json:"cut_from,omitempty"`
+	// Renditions are listed on a single asset, not in listings.
+	Renditions []Rendition `json:"renditions,omitempty"`
+}
+
+// Failure explains a failed job in both languages.
+type Failure struct {
+	Code      string `json:"code"`
+	MessageVi string `json:"message_vi"`
+	MessageEn string `json:"message_en"`
+	Detail    string `json:"detail,omitempty"` // the technical cause, in English
+}
+
+// CutFrom is a trailer's source.
+type CutFrom struct {
+	AssetID      string  `json:"asset_id"`
+	StartSeconds float64 `json:"start_seconds"`
+	EndSeconds   float64 `json:"end_seconds"`
+}
+
+// Rendition is one made file of an asset.
+type Rendition struct {
+	Name   string `json:"name"`
+	MIME   string `json:"mime"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	Bytes  int64  `json:"bytes"`
+	URL    string `json:"url"` // API path; redirects to a short-lived download link
 }
 
 // Camera names the device that made the file.
@@ -54,12 +85,16 @@ type Video struct {
 	Rotation        int     `json:"rotation"`
 	HasAudio        bool    `json:"has_audio"`
 	SubtitleStreams int     `json:"subtitle_streams"`
+	// EBU R128 loudness, measured when processing is done (absent without audio).
+	LoudnessLUFS *float64 `json:"loudness_lufs,omitempty"`
+	TruePeakDBTP *float64 `json:"true_peak_dbtp,omitempty"`
 }
 
 // Links point at related resources.
 type Links struct {
 	Self     string `json:"self"`
 	Original string `json:"original"`
+	Thumb    string `json:"thumb"` // 404 until processing made it
 }
 
 // UploadResult is the answer to an upload.
@@ -80,7 +115,14 @@ func toAsset(a catalog.Asset) Asset {
 		FileName: a.FileName, OriginalFileName: a.RawFileName, Format: a.Format, MIME: a.MIME,
 		Bytes: a.ByteSize, SHA256: a.SHA256, Width: a.Width, Height: a.Height, Orientation: a.Orientation,
 		CapturedAt: a.CapturedAt, Warnings: a.Warnings, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
-		Links: Links{Self: "/api/v1/assets/" + a.ID, Original: "/api/v1/assets/" + a.ID + "/original"},
+		Links: Links{Self: "/api/v1/assets/" + a.ID, Original: "/api/v1/assets/" + a.ID + "/original",
+			Thumb: "/api/v1/assets/" + a.ID + "/renditions/thumb"},
+	}
+	if a.Status == catalog.StatusFailed {
+		out.Failure = failure(a.ProcessingError)
+	}
+	if a.SourceAssetID != "" {
+		out.CutFrom = &CutFrom{AssetID: a.SourceAssetID, StartSeconds: a.CutStart.Seconds(), EndSeconds: a.CutEnd.Seconds()}
 	}
 	if out.Warnings == nil {
 		out.Warnings = []string{}
@@ -93,7 +135,20 @@ func toAsset(a catalog.Asset) Asset {
 	}
 	if a.Kind != catalog.KindPhoto {
 		out.Video = &Video{DurationSeconds: a.Duration.Seconds(), VideoCodec: a.VideoCodec, AudioCodec: a.AudioCodec,
-			FrameRate: a.FrameRate, Rotation: a.Rotation, HasAudio: a.HasAudio, SubtitleStreams: a.SubtitleStreams}
+			FrameRate: a.FrameRate, Rotation: a.Rotation, HasAudio: a.HasAudio, SubtitleStreams: a.SubtitleStreams,
+			LoudnessLUFS: a.LoudnessLUFS, TruePeakDBTP: a.TruePeakDBTP}
+	}
+	return out
+}
+
+func toRenditions(assetID string, files []catalog.File) []Rendition {
+	out := []Rendition{}
+	for _, f := range files {
+		if f.Role != "rendition" {
+			continue
+		}
+		out = append(out, Rendition{Name: f.Name, MIME: f.MIME, Width: f.Width, Height: f.Height, Bytes: f.ByteSize,
+			URL: "/api/v1/assets/" + assetID + "/renditions/" + f.Name})
 	}
 	return out
 }

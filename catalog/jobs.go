@@ -143,8 +143,11 @@ func (tx *Tx) claim(ctx context.Context, owner string, lease time.Duration) (Job
 			return Job{}, false, fmt.Errorf("catalog: claim job: %w", err)
 		}
 		if j.State == JobRunning && j.Attempts >= j.MaxAttempts {
-			msg := fmt.Sprintf("worker stopped without finishing (%d attempts): %s", j.Attempts, j.LastError)
-			if err := tx.finishFailed(ctx, j, strings.TrimSuffix(msg, ": ")); err != nil {
+			msg := fmt.Sprintf("worker_lost: the worker stopped without finishing, %d times", j.Attempts)
+			if j.LastError != "" {
+				msg += "; earlier error: " + j.LastError
+			}
+			if err := tx.finishFailed(ctx, j, msg); err != nil {
 				return Job{}, false, err
 			}
 			continue
@@ -235,6 +238,14 @@ func (tx *Tx) finishFailed(ctx context.Context, j Job, msg string) error {
 	}
 	return tx.Audit(ctx, Event{OrgID: j.OrgID, Action: "job.failed", SubjectType: "asset", SubjectID: j.AssetID,
 		Detail: map[string]any{"job": j.ID, "type": j.Type, "attempts": j.Attempts, "error": msg}})
+}
+
+// ReleaseJob gives a running job back to the queue without counting the
+// attempt, for a worker that is shutting down.
+func (d *DB) ReleaseJob(ctx context.Context, id int64, owner string) error {
+	res, err := d.db.ExecContext(ctx, `UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), lease_owner = '',
+		lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`, now(), id, owner)
+	return leaseResult(res, err, id)
 }
 
 // RetryJob queues a failed job again with a fresh set of attempts.

@@ -22,12 +22,13 @@ const DefaultFile = "configs/quangba.yaml"
 
 // Config is the whole service configuration.
 type Config struct {
-	DataDir string   `yaml:"data_dir"` // SQLite file, local blobs and spool live here (default: ./data)
-	Addr    string   `yaml:"addr"`     // HTTP listen address (default: 127.0.0.1:8080)
-	S3      S3       `yaml:"s3"`
-	Ingest  Ingest   `yaml:"ingest"`
-	HomeOrg string   `yaml:"home_org"` // organisation that command-line ingests belong to by default
-	Log     LogLevel `yaml:"log_level"`
+	DataDir   string    `yaml:"data_dir"` // SQLite file, local blobs and spool live here (default: ./data)
+	Addr      string    `yaml:"addr"`     // HTTP listen address (default: 127.0.0.1:8080)
+	S3        S3        `yaml:"s3"`
+	Ingest    Ingest    `yaml:"ingest"`
+	Transcode Transcode `yaml:"transcode"`
+	HomeOrg   string    `yaml:"home_org"` // organisation that command-line ingests belong to by default
+	Log       LogLevel  `yaml:"log_level"`
 }
 
 // S3 selects the S3 backend when Endpoint is set.
@@ -52,6 +53,26 @@ type Ingest struct {
 	CaptureUTCOffset string `yaml:"capture_utc_offset"`
 }
 
+// Transcode sets the job workers and the outputs they make.
+type Transcode struct {
+	Workers        int           `yaml:"workers"`         // jobs at once in serve or worker; 0 = number of cores (default: 0)
+	Lease          time.Duration `yaml:"lease"`           // a job whose worker is silent this long is picked up again (default: 60s)
+	MaxAttempts    int           `yaml:"max_attempts"`    // tries before a job fails for good (default: 5)
+	FFmpeg         string        `yaml:"ffmpeg"`          // default ffmpeg
+	FFmpegJobs     int           `yaml:"ffmpeg_jobs"`     // ffmpeg runs at once per process (default: 2)
+	JPEGQuality    int           `yaml:"jpeg_quality"`    // photo renditions and posters (default: 85)
+	HeifConvert    string        `yaml:"heif_convert"`    // libheif's heif-convert for HEIC/HEIF/AVIF (default: heif-convert)
+	Renditions     []Rendition   `yaml:"renditions"`      // photo rendition set (default: web 2048, preview 1280, thumb 320)
+	ProxyHeight    int           `yaml:"proxy_height"`    // proxy MP4 at most this many lines (default: 720)
+	DeliveryHeight int           `yaml:"delivery_height"` // delivery MP4 at most this many lines (default: 1080)
+}
+
+// Rendition is one named photo size.
+type Rendition struct {
+	Name     string `yaml:"name"`
+	LongEdge int    `yaml:"long_edge"` // pixels; smaller photos are never enlarged
+}
+
 // LogLevel is debug, info, warn or error.
 type LogLevel string
 
@@ -62,6 +83,9 @@ func Default() Config {
 		Addr:    "127.0.0.1:8080",
 		S3:      S3{Bucket: "quangba"},
 		Ingest:  Ingest{MaxPhotoMB: 200, MaxVideoMB: 8192, MaxPixels: 200_000_000, FFprobe: "ffprobe", ProbeTimeout: 60 * time.Second, CaptureUTCOffset: "+07:00"},
+		Transcode: Transcode{Lease: 60 * time.Second, MaxAttempts: 5, FFmpeg: "ffmpeg", FFmpegJobs: 2, JPEGQuality: 85,
+			HeifConvert: "heif-convert", ProxyHeight: 720, DeliveryHeight: 1080,
+			Renditions: []Rendition{{"web", 2048}, {"preview", 1280}, {"thumb", 320}}},
 		HomeOrg: "Sở VHTTDL Đắk Lắk",
 		Log:     "info",
 	}
@@ -107,6 +131,7 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 		"QUANGBA_S3_ENDPOINT": &c.S3.Endpoint, "QUANGBA_S3_ACCESS_KEY": &c.S3.AccessKey,
 		"QUANGBA_S3_SECRET_KEY": &c.S3.SecretKey, "QUANGBA_S3_BUCKET": &c.S3.Bucket, "QUANGBA_S3_REGION": &c.S3.Region,
 		"QUANGBA_FFPROBE": &c.Ingest.FFprobe, "QUANGBA_HOME_ORG": &c.HomeOrg, "QUANGBA_LOG_LEVEL": (*string)(&c.Log),
+		"QUANGBA_FFMPEG": &c.Transcode.FFmpeg, "QUANGBA_HEIF_CONVERT": &c.Transcode.HeifConvert,
 	}
 	for name, p := range str {
 		if v, ok := lookup(name); ok {
@@ -130,6 +155,23 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 			*p = n
 		}
 	}
+	small := map[string]*int{"QUANGBA_WORKERS": &c.Transcode.Workers, "QUANGBA_JOB_ATTEMPTS": &c.Transcode.MaxAttempts}
+	for name, p := range small {
+		if v, ok := lookup(name); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("config: %s=%q: want a whole number", name, v)
+			}
+			*p = n
+		}
+	}
+	if v, ok := lookup("QUANGBA_JOB_LEASE"); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("config: QUANGBA_JOB_LEASE=%q: want a duration such as 60s", v)
+		}
+		c.Transcode.Lease = d
+	}
 	return nil
 }
 
@@ -144,6 +186,14 @@ func (c Config) Validate() error {
 		return errors.New("config: s3.endpoint is set, so s3.access_key, s3.secret_key and s3.bucket are required")
 	case c.Ingest.MaxPhotoMB <= 0 || c.Ingest.MaxVideoMB <= 0 || c.Ingest.MaxPixels <= 0:
 		return errors.New("config: ingest limits must be positive")
+	case c.Transcode.Workers < 0 || c.Transcode.MaxAttempts < 1 || c.Transcode.FFmpegJobs < 1:
+		return errors.New("config: transcode.workers must be 0 or more, max_attempts and ffmpeg_jobs at least 1")
+	case c.Transcode.Lease < 2*time.Second:
+		return errors.New("config: transcode.lease must be at least 2s")
+	case c.Transcode.JPEGQuality < 1 || c.Transcode.JPEGQuality > 100:
+		return errors.New("config: transcode.jpeg_quality must be 1–100")
+	case c.Transcode.ProxyHeight < 144 || c.Transcode.DeliveryHeight < c.Transcode.ProxyHeight:
+		return errors.New("config: transcode.proxy_height must be at least 144 and delivery_height at least proxy_height")
 	}
 	if _, err := c.Ingest.CaptureZone(); err != nil {
 		return err

@@ -3,6 +3,7 @@ package configs
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +38,7 @@ func TestShippedFileEqualsDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := Default()
-	if c != d {
+	if !reflect.DeepEqual(c, d) {
 		t.Errorf("configs/quangba.yaml differs from the built-in defaults:\n%+v\n%+v", c, d)
 	}
 }
@@ -51,6 +52,10 @@ func TestRefusals(t *testing.T) {
 		{name: "bad number", env: "QUANGBA_MAX_PHOTO_MB=lots", want: "QUANGBA_MAX_PHOTO_MB"},
 		{name: "bad offset", yaml: "ingest:\n  capture_utc_offset: Hanoi\n", want: "capture_utc_offset"},
 		{name: "bad level", yaml: "log_level: loud\n", want: "log_level"},
+		{name: "short lease", env: "QUANGBA_JOB_LEASE=1s", want: "lease"},
+		{name: "bad lease", env: "QUANGBA_JOB_LEASE=soon", want: "QUANGBA_JOB_LEASE"},
+		{name: "bad workers", env: "QUANGBA_WORKERS=many", want: "QUANGBA_WORKERS"},
+		{name: "bad quality", yaml: "transcode:\n  jpeg_quality: 0\n", want: "jpeg_quality"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -64,5 +69,20 @@ func TestRefusals(t *testing.T) {
 				t.Errorf("Load: %v, want an error mentioning %q", err, c.want)
 			}
 		})
+	}
+}
+
+func TestTranscodeFromFileAndEnvironment(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "q.yaml")
+	os.WriteFile(path, []byte("transcode:\n  renditions:\n    - {name: web, long_edge: 2400}\n"), 0o644)
+	t.Setenv("QUANGBA_WORKERS", "3")
+	t.Setenv("QUANGBA_JOB_LEASE", "90s")
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := c.Transcode
+	if tc.Workers != 3 || tc.Lease != 90*time.Second || len(tc.Renditions) != 1 || tc.Renditions[0].LongEdge != 2400 || tc.JPEGQuality != 85 {
+		t.Errorf("transcode = %+v", tc)
 	}
 }

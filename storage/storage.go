@@ -93,3 +93,10 @@ func ValidKey(key string) error {
 func OriginalKey(sha256Hex string) string {
 	return "originals/" + sha256Hex[:2] + "/" + sha256Hex
 }
+
+// RenditionKey is the key of a named rendition of an asset, e.g.
+// renditions/<asset-id>/web.jpg. Running a job again writes the same keys,
+// so a retried job replaces its outputs instead of leaving orphans.
+func RenditionKey(assetID, name, ext string) string {
+	return "renditions/" + assetID + "/" + name + "." + ext
+}

@@ -14,7 +14,9 @@ const usage = `Quảng Bá — kho tư liệu quảng bá / media pipeline
 
 Usage:
   quangba serve  [--config FILE]                 run the HTTP API
+  quangba worker [--config FILE]                 run transcoding jobs only
   quangba ingest [--org NAME] [--kind K] [--json] PATH...   add files and folders
+  quangba cut ASSET START END                    cut a trailer from a clip (seconds)
   quangba token create --org NAME --role ROLE [--user NAME] print a new API token
 
 Run "quangba COMMAND --help" for a command's flags.
@@ -34,7 +36,7 @@ func run(ctx context.Context, args []string) int {
 		return 2
 	}
 	cmds := map[string]func(context.Context, []string) int{
-		"serve": cmdServe, "ingest": cmdIngest, "token": cmdToken,
+		"serve": cmdServe, "worker": cmdWorker, "ingest": cmdIngest, "cut": cmdCut, "token": cmdToken,
 	}
 	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Print(usage)

@@ -15,7 +15,7 @@ func cmdServe(ctx context.Context, args []string) int {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	config := fl.String("config", "", "configuration file (default: configs/quangba.yaml if present)")
 	fl.Usage = func() {
-		fmt.Fprintln(fl.Output(), "Usage: quangba serve [--config FILE]\n\nRuns the HTTP API on QUANGBA_ADDR (default 127.0.0.1:8080).")
+		fmt.Fprintln(fl.Output(), "Usage: quangba serve [--config FILE]\n\nRuns the HTTP API on QUANGBA_ADDR (default 127.0.0.1:8080) and the\nworkers that make renditions (QUANGBA_WORKERS, default: one per core).")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -39,15 +39,23 @@ func serve(ctx context.Context, a *app) error {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
 	}
 	srv := &http.Server{Handler: a.apiServer().Handler(), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
-	a.log.Info("Quảng Bá is serving", "addr", "http://"+ln.Addr().String(), "data", a.cfg.DataDir, "storage", storageName(a))
+	a.log.Info("Quảng Bá is serving", "addr", "http://"+ln.Addr().String(), "data", a.cfg.DataDir, "storage", storageName(a),
+		"workers", a.jobs.Workers())
+	workCtx, stopWork := context.WithCancel(ctx)
+	defer stopWork()
+	worked := make(chan struct{})
+	go func() { a.jobs.Run(workCtx); close(worked) }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
+		stopWork()
+		<-worked
 		return err
 	case <-ctx.Done():
 	}
 	a.log.Info("shutting down")
+	defer func() { <-worked }() // running jobs go back to the queue
 	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -16,6 +16,9 @@ import (
 	"github.com/quangba/quangba/storage"
 	"github.com/quangba/quangba/storage/local"
 	"github.com/quangba/quangba/storage/s3"
+	"github.com/quangba/quangba/transcode"
+	"github.com/quangba/quangba/transcode/photo"
+	"github.com/quangba/quangba/transcode/video"
 )
 
 // app holds every component, built explicitly from the configuration.
@@ -25,6 +28,7 @@ type app struct {
 	db     *catalog.DB
 	store  storage.Store
 	ingest *ingest.Service
+	jobs   *transcode.Service
 }
 
 // build wires the components in dependency order.
@@ -46,7 +50,40 @@ func build(ctx context.Context, cfg configs.Config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
+	a.jobs, err = transcode.New(transcodeConfig(cfg), transcode.CatalogQueue{DB: db}, db, a.store, trailers{a.ingest}, a.log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	return a, nil
+}
+
+func transcodeConfig(cfg configs.Config) transcode.Config {
+	t := cfg.Transcode
+	tc := transcode.DefaultConfig()
+	if t.Workers > 0 {
+		tc.Workers = t.Workers
+	}
+	tc.Lease, tc.WorkDir, tc.FFprobe = t.Lease, cfg.Path("work"), cfg.Ingest.FFprobe
+	tc.Photo = photo.Options{Quality: t.JPEGQuality, MaxPixels: cfg.Ingest.MaxPixels, HeifConvert: t.HeifConvert}
+	for _, r := range t.Renditions {
+		tc.Photo.Renditions = append(tc.Photo.Renditions, photo.Rendition{Name: r.Name, LongEdge: r.LongEdge})
+	}
+	tc.Video = video.Options{FFmpeg: t.FFmpeg, FFprobe: cfg.Ingest.FFprobe, MaxConcurrent: t.FFmpegJobs,
+		ProxyMaxHeight: t.ProxyHeight, DeliveryMaxHeight: t.DeliveryHeight}
+	return tc
+}
+
+// trailers lets transcode add a cut as a new trailer asset through ingest.
+type trailers struct{ in *ingest.Service }
+
+func (t trailers) AddTrailer(ctx context.Context, path string, tr transcode.Trailer) (catalog.Asset, bool, error) {
+	req := ingest.Request{FileName: tr.FileName, Kind: catalog.KindTrailer,
+		Org:      catalog.Org{ID: tr.Source.OrgID, Name: tr.Source.OrgName},
+		Uploader: catalog.Principal{UserID: tr.ActorID},
+		Cut:      &ingest.Cut{SourceID: tr.Source.ID, Start: tr.Start, End: tr.End}}
+	res, err := t.in.IngestFile(ctx, req, path)
+	return res.Asset, res.Duplicate, err
 }
 
 func (a *app) Close() { a.db.Close() }
@@ -59,6 +96,7 @@ func ingestConfig(cfg configs.Config) ingest.Config {
 	ic.MaxPixels = cfg.Ingest.MaxPixels
 	ic.FFprobePath = cfg.Ingest.FFprobe
 	ic.CaptureZone, _ = cfg.Ingest.CaptureZone() // validated with the configuration
+	ic.JobAttempts = cfg.Transcode.MaxAttempts
 	if cfg.Ingest.ProbeTimeout > 0 {
 		ic.ProbeTimeout = cfg.Ingest.ProbeTimeout
 	}
@@ -66,7 +104,7 @@ func ingestConfig(cfg configs.Config) ingest.Config {
 }
 
 func (a *app) apiServer() *api.Server {
-	return api.New(api.Config{MaxUploadBytes: a.cfg.Ingest.MaxVideoMB<<20 + 1<<20}, a.db, a.ingest, a.store, a.log)
+	return api.New(api.Config{MaxUploadBytes: a.cfg.Ingest.MaxVideoMB<<20 + 1<<20}, a.db, a.ingest, a.jobs, a.store, a.log)
 }
 
 func openStore(ctx context.Context, cfg configs.Config) (storage.Store, error) {

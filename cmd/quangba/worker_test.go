@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/quangba/quangba/catalog"
+	"github.com/quangba/quangba/storage"
+	"github.com/quangba/quangba/storage/local"
+)
+
+// TestWorkerKilledMidTranscode kills a worker with SIGKILL while ffmpeg is
+// transcoding, starts another, and checks the job completes exactly once
+// with no orphan objects and no ffmpeg left running.
+func TestWorkerKilledMidTranscode(t *testing.T) {
+	data := t.TempDir()
+	clip := filepath.Join(t.TempDir(), "hevc-20s.mp4")
+	// 20 s of real HEVC 1080p50: long enough to be caught mid-transcode.
+	if out, err := exec.Command("ffmpeg", "-v", "error", "-stream_loop", "19", "-i", "../../testdata/media/video/mp4ff_hevc_1080p50_noaudio.mp4",
+		"-c", "copy", clip).CombinedOutput(); err != nil {
+		t.Fatalf("make clip: %v\n%s", err, out)
+	}
+	out, err := command(t, data, "ingest", "--json", clip).Output()
+	if err != nil {
+		t.Fatalf("ingest: %v", err)
+	}
+	var l line
+	json.Unmarshal(bytes.TrimSpace(out), &l)
+	if l.AssetID == "" {
+		t.Fatalf("ingest said %s", out)
+	}
+
+	first := startWorker(t, data)
+	ff := waitForChild(t, first.Process.Pid, "ffmpeg", 60*time.Second)
+	time.Sleep(time.Second)
+	first.Process.Signal(syscall.SIGKILL)
+	first.Wait()
+	waitGone(t, ff, 5*time.Second) // ffmpeg dies with its parent
+
+	second := startWorker(t, data)
+	db, err := catalog.Open(context.Background(), filepath.Join(data, "catalog.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	job := waitJob(t, db, l.AssetID, 4*time.Minute)
+	second.Process.Signal(syscall.SIGINT)
+	if err := second.Wait(); err != nil {
+		t.Errorf("second worker exit: %v", err)
+	}
+
+	if job.State != catalog.JobDone || job.Attempts != 2 {
+		t.Errorf("job = %s after %d attempts; want done after 2", job.State, job.Attempts)
+	}
+	ctx := context.Background()
+	if a, _ := db.Asset(ctx, l.AssetID); a.Status != catalog.StatusReady {
+		t.Errorf("asset status = %q %q", a.Status, a.ProcessingError)
+	}
+	events, _ := db.AuditFor(ctx, "job", strconv.FormatInt(job.ID, 10))
+	done := 0
+	for _, e := range events {
+		if e.Action == "job.done" {
+			done++
+		}
+	}
+	if done != 1 {
+		t.Errorf("job.done recorded %d times; want once", done)
+	}
+	checkStoredEqualsRecorded(t, db, data, l.AssetID)
+	if entries, _ := os.ReadDir(filepath.Join(data, "work")); len(entries) != 0 {
+		t.Errorf("scratch folders left: %v", entries)
+	}
+}
+
+func startWorker(t *testing.T, data string) *exec.Cmd {
+	t.Helper()
+	cmd := command(t, data, "worker")
+	cmd.Env = append(cmd.Env, "QUANGBA_WORKERS=1", "QUANGBA_JOB_LEASE=3s")
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("worker %d log:\n%s", cmd.Process.Pid, logs.String())
+		}
+	})
+	return cmd
+}
+
+// waitForChild returns the pid of a child process of parent named comm.
+func waitForChild(t *testing.T, parent int, comm string, within time.Duration) int {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			pid, err := strconv.Atoi(e.Name())
+			if err != nil {
+				continue
+			}
+			stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+			if err != nil {
+				continue
+			}
+			// pid (comm) state ppid ...
+			s := string(stat)
+			open, close := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+			if open < 0 || close < 0 || s[open+1:close] != comm {
+				continue
+			}
+			if f := strings.Fields(s[close+1:]); len(f) > 1 && f[1] == strconv.Itoa(parent) {
+				return pid
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("no %s child of %d within %v", comm, parent, within)
+	return 0
+}
+
+func waitGone(t *testing.T, pid int, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+		if err != nil || strings.Contains(string(stat), ") Z ") {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("ffmpeg %d still running after its worker was killed", pid)
+}
+
+func waitJob(t *testing.T, db *catalog.DB, assetID string, within time.Duration) catalog.Job {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		jobs, _, err := db.ListJobs(context.Background(), catalog.JobQuery{AssetID: assetID})
+		if err == nil && len(jobs) == 1 && (jobs[0].State == catalog.JobDone || jobs[0].State == catalog.JobFailed) {
+			return jobs[0]
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("job of %s not finished within %v", assetID, within)
+	return catalog.Job{}
+}
+
+// checkStoredEqualsRecorded: the objects under the asset's rendition
+// prefix are exactly the renditions the catalogue records.
+func checkStoredEqualsRecorded(t *testing.T, db *catalog.DB, data, assetID string) {
+	t.Helper()
+	store, err := local.New(local.Config{Dir: filepath.Join(data, "blobs"), SigningKey: bytes.Repeat([]byte("k"), 32), URLPrefix: "/blobs/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := db.Files(context.Background(), assetID)
+	recorded := map[string]bool{}
+	for _, f := range files {
+		if f.Role == "rendition" && strings.HasPrefix(f.StorageKey, "renditions/") {
+			recorded[f.StorageKey] = true
+		}
+	}
+	stored := map[string]bool{}
+	store.List(context.Background(), "renditions/"+assetID+"/", func(i storage.Info) error {
+		stored[i.Key] = true
+		return nil
+	})
+	if len(recorded) < 5 {
+		t.Errorf("only %d renditions recorded", len(recorded))
+	}
+	for k := range stored {
+		if !recorded[k] {
+			t.Errorf("orphan object %s", k)
+		}
+	}
+	for k := range recorded {
+		if !stored[k] {
+			t.Errorf("recorded %s is not stored", k)
+		}
+	}
+}
