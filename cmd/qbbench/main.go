@@ -1,9 +1,13 @@
-// Command qbbench measures ingest throughput and peak memory against a bare
-// minio-go PutObject of the same file, all in the same run on the same
-// machine, and prints a Markdown table (see PERFORMANCE.md).
+// Command qbbench measures ingest, photo rendition and video transcoding
+// speed and memory against references measured in the same run on the same
+// machine, and prints Markdown tables (see PERFORMANCE.md).
 //
 // The parent prepares a test video and a MinIO server, then runs each mode
 // several times as a child process so that each child's peak RSS is its own.
+// The photo section (photo.go; -only photo runs it alone) times the photo
+// rendition set against vipsthumbnail and the naive imaging path; the video
+// section (video.go) times every output of a 60 s 1080p clip against one
+// bare ffmpeg 720p transcode.
 package main
 
 import (
@@ -38,8 +42,17 @@ func main() {
 	sizeMB := flag.Int("size-mb", 1024, "size of the test video in MiB")
 	runs := flag.Int("runs", 3, "runs per mode (the median is reported)")
 	dir := flag.String("dir", ".bench", "folder for the test video and scratch data")
+	only := flag.String("only", "all", "which section to run: all, ingest, photo or video")
+	photoSrc := flag.String("photo-src", "testdata/media/images/highres/mde_Samsung_SM-G935L_Galaxy_S7_Edge.jpg", "real photograph the photo bench sources are made from")
 	flag.Parse()
 	ctx := context.Background()
+	if *child == "photo-rss" {
+		if err := runPhotoChild(ctx, *file); err != nil {
+			fmt.Fprintln(os.Stderr, "qbbench child:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *child != "" {
 		if err := runChild(ctx, *child, *file, *endpoint, *keys, *work); err != nil {
 			fmt.Fprintln(os.Stderr, "qbbench child:", err)
@@ -47,9 +60,28 @@ func main() {
 		}
 		return
 	}
-	if err := runParent(ctx, *sizeMB, *runs, *dir); err != nil {
-		fmt.Fprintln(os.Stderr, "qbbench:", err)
-		os.Exit(1)
+	sections := []struct {
+		name string
+		run  func() error
+	}{
+		{"ingest", func() error { return runParent(ctx, *sizeMB, *runs, *dir) }},
+		{"photo", func() error { return runPhotoBench(ctx, *dir, *photoSrc) }},
+		{"video", func() error { return runVideoBench(ctx, *dir) }},
+	}
+	known := *only == "all"
+	for _, s := range sections {
+		if *only != "all" && *only != s.name {
+			continue
+		}
+		known = true
+		if err := s.run(); err != nil {
+			fmt.Fprintf(os.Stderr, "qbbench: %s: %v\n", s.name, err)
+			os.Exit(1)
+		}
+	}
+	if !known {
+		fmt.Fprintf(os.Stderr, "qbbench: -only %q: want all, ingest, photo or video\n", *only)
+		os.Exit(2)
 	}
 }
 
