@@ -145,6 +145,7 @@ func (p *FFprobe) run(ctx context.Context, args []string, path string) ([]byte, 
 	stdout, stderr := &capBuffer{max: maxFFprobeOutput}, &capBuffer{max: maxFFprobeStderr}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	cmd.WaitDelay = 5 * time.Second
+	cmd.SysProcAttr = childAttr()
 	err := cmd.Run()
 	var exitErr *exec.ExitError
 	switch {

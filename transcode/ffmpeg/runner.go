@@ -82,6 +82,7 @@ func (r *Runner) Run(ctx context.Context, args []string, outputs ...string) (std
 	stderr := &tailBuffer{max: stderrTailBytes}
 	cmd.Stderr = stderr
 	cmd.WaitDelay = 5 * time.Second
+	cmd.SysProcAttr = childAttr()
 	err = cmd.Run()
 	tail := stderr.String()
 	switch {

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // heifArgs builds the heif-convert command line that decodes in into a
@@ -59,6 +60,7 @@ func runHeifConvert(ctx context.Context, opts Options, in, out string) error {
 	var msgs bytes.Buffer
 	cmd := exec.CommandContext(ctx, opts.HeifConvert, heifArgs(in, out)...)
 	cmd.Stdout, cmd.Stderr = &msgs, &msgs
+	cmd.SysProcAttr, cmd.WaitDelay = childAttr(), 5*time.Second
 	err := cmd.Run()
 	switch {
 	case err == nil:
