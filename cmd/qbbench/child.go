@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,7 +21,7 @@ import (
 	"github.com/quangba/quangba/storage/s3"
 )
 
-// runChild performs one measurement and prints {"Seconds": …}.
+// runChild performs one measurement and prints {"Seconds": …, "PeakKB": …}.
 func runChild(ctx context.Context, mode, file, endpoint, keys, work string) error {
 	access, secret, _ := strings.Cut(keys, ":")
 	bucket := "bench-" + strings.ToLower(catalog.NewAssetID())
@@ -44,7 +45,7 @@ func runChild(ctx context.Context, mode, file, endpoint, keys, work string) erro
 	if err := run(); err != nil {
 		return err
 	}
-	return json.NewEncoder(os.Stdout).Encode(struct{ Seconds float64 }{time.Since(start).Seconds()})
+	return report(start)
 }
 
 func barePut(ctx context.Context, file, endpoint, access, secret, bucket string) func() error {
@@ -108,4 +109,28 @@ func ingestRun(ctx context.Context, svc *ingest.Service, org catalog.Org, file s
 		}
 		return err
 	}
+}
+
+// report prints a child's result: its time and its own peak RSS. The peak
+// comes from VmHWM, not from the parent's rusage: Go starts children with
+// vfork, and Linux counts the parent's resident set into the child's
+// ru_maxrss at exec, so a large parent would inflate every child.
+func report(start time.Time) error {
+	secs := time.Since(start).Seconds()
+	return json.NewEncoder(os.Stdout).Encode(struct{ Seconds, PeakKB float64 }{secs, peakKB()})
+}
+
+// peakKB reads this process's peak resident set (VmHWM) in KiB.
+func peakKB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
+			return kb
+		}
+	}
+	return 0
 }

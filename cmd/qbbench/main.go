@@ -19,7 +19,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"syscall"
 	"time"
 
 	"github.com/quangba/quangba/internal/miniotest"
@@ -65,8 +64,10 @@ func main() {
 		run  func() error
 	}{
 		{"ingest", func() error { return runParent(ctx, *sizeMB, *runs, *dir) }},
-		{"photo", func() error { return runPhotoBench(ctx, *dir, *photoSrc) }},
+		// video before photo: it reads ffmpeg's peak RSS from rusage, which
+		// the photo section's large parent would inflate (see report).
 		{"video", func() error { return runVideoBench(ctx, *dir) }},
+		{"photo", func() error { return runPhotoBench(ctx, *dir, *photoSrc) }},
 	}
 	known := *only == "all"
 	for _, s := range sections {
@@ -131,12 +132,11 @@ func measure(ctx context.Context, mode, video, endpoint, keys, work string) (mea
 	if err != nil {
 		return measurement{}, err
 	}
-	var r struct{ Seconds float64 }
-	if err := json.Unmarshal(out, &r); err != nil {
-		return measurement{}, fmt.Errorf("child output %q: %w", out, err)
+	var r struct{ Seconds, PeakKB float64 }
+	if err := json.Unmarshal(out, &r); err != nil || r.PeakKB == 0 {
+		return measurement{}, fmt.Errorf("child output %q: %v", out, err)
 	}
-	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return measurement{seconds: r.Seconds, rssMB: float64(ru.Maxrss) / 1024}, nil
+	return measurement{seconds: r.Seconds, rssMB: r.PeakKB / 1024}, nil
 }
 
 func printTable(size int64, runs int, results map[string][]measurement) {

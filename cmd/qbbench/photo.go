@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -342,7 +341,7 @@ func runPhotoChild(ctx context.Context, file string) error {
 	if err := <-errs; err != nil {
 		return err
 	}
-	return json.NewEncoder(os.Stdout).Encode(struct{ Seconds float64 }{time.Since(start).Seconds()})
+	return report(start)
 }
 
 // benchPhoto makes (once) a w×h q90 JPEG from a real photograph, resized
