@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Loudness is the EBU R128 summary printed by ffmpeg's ebur128 filter.
@@ -61,6 +62,10 @@ type InputVideo struct {
 	Profile    string // e.g. High, Main, High 10, High 4:2:2 Intra; "" when not printed
 	PixFmt     string // e.g. yuv420p, yuvj422p, yuv420p10le
 	Interlaced bool   // field order top or bottom first
+	// Start is the input's first timestamp ("start:" on its Duration line).
+	// Outputs begin at zero, so a clip that starts at 10 s and is listed
+	// as 17.6 s long gives 7.6 s of output.
+	Start time.Duration
 }
 
 // ParseInputVideo reads the stream line that ffmpeg prints for the first
@@ -69,6 +74,7 @@ type InputVideo struct {
 //	Stream #0:1[0x2](und): Video: h264 (High) (avc1 / 0x31637661), yuv420p(tv, bt709, top first), 1920x1080 …
 func ParseInputVideo(stderr string) (InputVideo, error) {
 	in := false
+	var start time.Duration
 	for _, line := range strings.Split(stderr, "\n") {
 		line = strings.TrimSpace(line)
 		switch {
@@ -76,13 +82,31 @@ func ParseInputVideo(stderr string) (InputVideo, error) {
 			in = strings.HasPrefix(line, "Input #0,")
 		case strings.HasPrefix(line, "Output #") || strings.HasPrefix(line, "Stream mapping:"):
 			in = false
+		case in && strings.HasPrefix(line, "Duration:"):
+			start = parseStart(line)
 		case in && strings.HasPrefix(line, "Stream #0:"):
 			if _, desc, ok := strings.Cut(line, ": Video: "); ok {
-				return parseVideoDesc(desc), nil
+				v := parseVideoDesc(desc)
+				v.Start = start
+				return v, nil
 			}
 		}
 	}
 	return InputVideo{}, errors.New("ffmpeg: no video stream listed for input #0")
+}
+
+// parseStart reads "start: 10.000000" from "Duration: 00:00:17.61, start: 10.000000, bitrate: 50 kb/s".
+func parseStart(line string) time.Duration {
+	_, rest, ok := strings.Cut(line, "start: ")
+	if !ok {
+		return 0
+	}
+	v, _, _ := strings.Cut(rest, ",")
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || f < 0 || math.IsNaN(f) || f > 1e7 {
+		return 0
+	}
+	return time.Duration(f * float64(time.Second))
 }
 
 // parseVideoDesc splits "h264 (High) (avc1 / 0x…), yuv420p(tv, …), 1920x1080, …"

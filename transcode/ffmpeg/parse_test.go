@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func readTestdata(t *testing.T, name string) string {
@@ -42,7 +43,8 @@ func TestParseInputVideo(t *testing.T) {
 	for name, want := range map[string]InputVideo{
 		"transcode_iphone_rot90.txt":            {Codec: "h264", Profile: "Baseline", PixFmt: "yuv420p"},
 		"loudness_bbb.txt":                      {Codec: "h264", Profile: "High", PixFmt: "yuv420p"},
-		"poster_mde_Sony_A7M3_1080p50.txt":      {Codec: "h264", Profile: "High", PixFmt: "yuv420p", Interlaced: true},
+		"poster_mde_Sony_A7M3_1080p50.txt":      {Codec: "h264", Profile: "High", PixFmt: "yuv420p", Interlaced: true, Start: 1040 * time.Millisecond},
+		"input_mp4ff_main_1_cea608.txt":         {Codec: "h264", Profile: "High", PixFmt: "yuv420p", Start: 10 * time.Second},
 		"poster_mde_kodak_100_0306.txt":         {Codec: "mjpeg", Profile: "Baseline", PixFmt: "yuvj422p"},
 		"poster_mp4ff_hevc_1080p50_noaudio.txt": {Codec: "hevc", Profile: "Main", PixFmt: "yuv420p"},
 	} {

@@ -53,7 +53,7 @@ func Process(ctx context.Context, src, outDir string, info probe.Info, opts Opti
 	if res.Proxy, res.Duration, err = mp4File(plan.Outputs[0], w, h); err != nil {
 		return Result{}, err
 	}
-	if err := checkComplete(res.Duration, info.Duration); err != nil {
+	if err := checkComplete(res.Duration, playable(info, in)); err != nil {
 		return Result{}, err
 	}
 	if mode != useOriginal {
@@ -111,6 +111,17 @@ func mp4File(m ffmpeg.MP4, w, h int) (File, time.Duration, error) {
 		w, h = m.Video.Width, m.Video.Height
 	}
 	return File{Path: m.Path, Width: w, Height: h, Bytes: st.Size()}, d, nil
+}
+
+// playable is how long the outputs should last. MP4 and MOV durations
+// count from time zero, so a clip whose first frame is at 10 s (a cut-out
+// fragment, an edit list) includes that lead-in, which outputs do not; the
+// durations of MPEG-TS and the others already start at the first frame.
+func playable(info probe.Info, in ffmpeg.InputVideo) time.Duration {
+	if (info.Format.Name == "mp4" || info.Format.Name == "mov") && in.Start < info.Duration {
+		return info.Duration - in.Start
+	}
+	return info.Duration
 }
 
 // checkComplete refuses an output much shorter than the probed clip:

@@ -210,3 +210,18 @@ func TestProcessMissingTool(t *testing.T) {
 	}
 	emptyDir(t, out)
 }
+
+// A fragment whose first frame is at 10 s (its MP4 duration counts from
+// zero) is complete, not truncated: 7.1 s of frames from 10.0 to 17.1 s.
+func TestProcessLateStart(t *testing.T) {
+	src := filepath.Join(media, "with_subtitles/mp4ff_main_1_cea608.mp4")
+	info := probeFile(t, src)
+	res, err := Process(context.Background(), src, t.TempDir(), info, Options{})
+	if err != nil {
+		t.Fatalf("Process: %v", err)
+	}
+	if d := res.Duration.Seconds(); d < 7.0 || d > 7.3 {
+		t.Errorf("proxy lasts %.2f s; want the 7.1 s of frames", d)
+	}
+	checkMP4(t, res.Proxy.Path, res.Proxy.Width, res.Proxy.Height, false, true)
+}
