@@ -43,7 +43,10 @@ func decode(ctx context.Context, src *source, maxLong int, opts Options) (d deco
 	case src.format == probe.FormatJPEG:
 		d.img, d.full, err = decodeJPEG(src.data, maxLong, turbo(opts))
 	case src.format == probe.FormatWebP && animatedWebP(src.data):
-		err = fmt.Errorf("%w: animated WebP (only still images are rendered)", ErrUnsupported)
+		d.img, err = decodeAnimatedWebP(src.data)
+		if err == nil {
+			d.full = d.img.Bounds().Size()
+		}
 	default:
 		d.img, err = decodeOther(src.format, src.data)
 		if err == nil {

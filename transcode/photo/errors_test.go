@@ -41,7 +41,6 @@ func TestErrorKinds(t *testing.T) {
 		{"images/heic/mde_IMG_1034.heic", Options{MaxPixels: 10_000_000}, ErrTooManyPixels},
 		{"malformed/images/pillow_decompression_bomb.ico", Options{}, ErrUnsupported},
 		{"images/formats/exiftool_CanonRaw.cr2", Options{}, ErrUnsupported},
-		{"images/formats/pillow_iss634_animated.webp", Options{}, ErrUnsupported},
 		{"video/generated/generated_vp9_opus_160x120.webm", Options{}, ErrUnsupported},
 		{"images/heic/ianare_iPhone_IMG_5195.HEIC", Options{HeifConvert: "heif-convert-not-installed"}, ErrToolMissing},
 	}
