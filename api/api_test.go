@@ -42,16 +42,6 @@ type fixture struct {
 	jobs                   *transcode.Service
 }
 
-// trailers adds cuts through ingest, as the service's wiring does.
-type trailers struct{ in *ingest.Service }
-
-func (t trailers) AddTrailer(ctx context.Context, path string, tr transcode.Trailer) (catalog.Asset, bool, error) {
-	res, err := t.in.IngestFile(ctx, ingest.Request{FileName: tr.FileName, Kind: catalog.KindTrailer,
-		Org: catalog.Org{ID: tr.Source.OrgID, Name: tr.Source.OrgName}, Uploader: catalog.Principal{UserID: tr.ActorID},
-		Cut: &ingest.Cut{SourceID: tr.Source.ID, Start: tr.Start, End: tr.End}}, path)
-	return res.Asset, res.Duplicate, err
-}
-
 // drain runs every queued job, as the workers would.
 func (f *fixture) drain(t *testing.T) {
 	t.Helper()
@@ -87,7 +77,7 @@ func newFixture(t *testing.T, store storage.Store, tune func(*ingest.Config)) *f
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tc := transcode.DefaultConfig()
 	tc.WorkDir = filepath.Join(dir, "work")
-	jobs, err := transcode.New(tc, transcode.CatalogQueue{DB: db}, db, store, trailers{in}, log)
+	jobs, err := transcode.New(tc, transcode.CatalogQueue{DB: db}, db, store, in, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,6 +71,14 @@ type Asset struct {
 	CutStart, CutEnd time.Duration
 }
 
+// Cut is a trailer being cut from a clip, on its way to becoming an asset.
+type Cut struct {
+	Source     Asset
+	Start, End time.Duration
+	ActorID    int64  // who asked (0 for the command line)
+	FileName   string // display name of the new trailer
+}
+
 // GPS is a position in decimal degrees.
 type GPS struct {
 	Lat, Lon float64

@@ -59,13 +59,17 @@ type Request struct {
 	Kind     string            // photo, clip or trailer; "" decides from content (video → clip)
 	Org      catalog.Org       // owning organisation
 	Uploader catalog.Principal // who uploads (zero for the command line)
-	Cut      *Cut              // set when the file is a trailer cut from a clip
+	Cut      *catalog.Cut      // set when the file is a trailer cut from a clip
 }
 
-// Cut says which range of which clip a trailer was cut from.
-type Cut struct {
-	SourceID   string
-	Start, End time.Duration
+// AddCut catalogues the file at path, cut from c.Source, as a trailer of
+// the source's organisation; duplicate is true when the same bytes were
+// already catalogued (the same cut made before).
+func (s *Service) AddCut(ctx context.Context, path string, c catalog.Cut) (a catalog.Asset, duplicate bool, err error) {
+	req := Request{FileName: c.FileName, Kind: catalog.KindTrailer, Org: catalog.Org{ID: c.Source.OrgID, Name: c.Source.OrgName},
+		Uploader: catalog.Principal{UserID: c.ActorID}, Cut: &c}
+	res, err := s.IngestFile(ctx, req, path)
+	return res.Asset, res.Duplicate, err
 }
 
 // Result is an ingested (or already present) asset.

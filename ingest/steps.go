@@ -96,7 +96,7 @@ func newAsset(req Request, kind string, sp *spooled, info probe.Info, zone *time
 		Warnings: append(sp.warnings, info.Warnings...),
 	}
 	if req.Cut != nil {
-		a.SourceAssetID, a.CutStart, a.CutEnd = req.Cut.SourceID, req.Cut.Start, req.Cut.End
+		a.SourceAssetID, a.CutStart, a.CutEnd = req.Cut.Source.ID, req.Cut.Start, req.Cut.End
 	}
 	if info.GPS != nil {
 		a.GPS = &catalog.GPS{Lat: info.GPS.Lat, Lon: info.GPS.Lon, Alt: info.GPS.Alt}

@@ -109,8 +109,8 @@ func (s *Service) cut(ctx context.Context, a *attempt, r CutRequest) (CutResult,
 	if err := video.Cut(ctx, src, dst, r.Start, r.End, videoInfo(r.Source), s.cfg.Video); err != nil {
 		return CutResult{}, wrap("cut "+r.Source.ID, err)
 	}
-	t := Trailer{Source: r.Source, Start: r.Start, End: r.End, ActorID: r.ActorID, FileName: trailerName(r)}
-	asset, dup, err := s.trailers.AddTrailer(ctx, dst, t)
+	c := catalog.Cut{Source: r.Source, Start: r.Start, End: r.End, ActorID: r.ActorID, FileName: trailerName(r)}
+	asset, dup, err := s.trailers.AddCut(ctx, dst, c)
 	if err != nil {
 		return CutResult{}, wrap("add trailer", err)
 	}

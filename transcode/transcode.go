@@ -25,16 +25,8 @@ type Catalog interface {
 
 // Trailers turns a cut file into a new trailer asset (ingest does this).
 type Trailers interface {
-	// AddTrailer reports duplicate when the same bytes were already an asset.
-	AddTrailer(ctx context.Context, path string, t Trailer) (a catalog.Asset, duplicate bool, err error)
-}
-
-// Trailer describes a cut about to become an asset.
-type Trailer struct {
-	Source     catalog.Asset
-	Start, End time.Duration
-	ActorID    int64 // who asked for the cut (0 for the command line)
-	FileName   string
+	// AddCut reports duplicate when the same bytes were already an asset.
+	AddCut(ctx context.Context, path string, c catalog.Cut) (a catalog.Asset, duplicate bool, err error)
 }
 
 // Service runs transcoding jobs.

@@ -38,16 +38,6 @@ type env struct {
 	org   catalog.Org
 }
 
-// trailers adds cuts through ingest, as the service's wiring does.
-type trailers struct{ in *ingest.Service }
-
-func (t trailers) AddTrailer(ctx context.Context, path string, tr transcode.Trailer) (catalog.Asset, bool, error) {
-	res, err := t.in.IngestFile(ctx, ingest.Request{FileName: tr.FileName, Kind: catalog.KindTrailer,
-		Org: catalog.Org{ID: tr.Source.OrgID, Name: tr.Source.OrgName}, Uploader: catalog.Principal{UserID: tr.ActorID},
-		Cut: &ingest.Cut{SourceID: tr.Source.ID, Start: tr.Start, End: tr.End}}, path)
-	return res.Asset, res.Duplicate, err
-}
-
 func newEnv(t *testing.T, store storage.Store, tune func(*transcode.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
@@ -69,7 +59,7 @@ func newEnv(t *testing.T, store storage.Store, tune func(*transcode.Config)) *en
 	if tune != nil {
 		tune(&cfg)
 	}
-	svc, err := transcode.New(cfg, transcode.CatalogQueue{DB: db}, db, store, trailers{in}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, err := transcode.New(cfg, transcode.CatalogQueue{DB: db}, db, store, in, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

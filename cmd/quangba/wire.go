@@ -50,7 +50,7 @@ func build(ctx context.Context, cfg configs.Config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	a.jobs, err = transcode.New(transcodeConfig(cfg), transcode.CatalogQueue{DB: db}, db, a.store, trailers{a.ingest}, a.log)
+	a.jobs, err = transcode.New(transcodeConfig(cfg), transcode.CatalogQueue{DB: db}, db, a.store, a.ingest, a.log)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -72,18 +72,6 @@ func transcodeConfig(cfg configs.Config) transcode.Config {
 	tc.Video = video.Options{FFmpeg: t.FFmpeg, FFprobe: cfg.Ingest.FFprobe, MaxConcurrent: t.FFmpegJobs,
 		ProxyMaxHeight: t.ProxyHeight, DeliveryMaxHeight: t.DeliveryHeight}
 	return tc
-}
-
-// trailers lets transcode add a cut as a new trailer asset through ingest.
-type trailers struct{ in *ingest.Service }
-
-func (t trailers) AddTrailer(ctx context.Context, path string, tr transcode.Trailer) (catalog.Asset, bool, error) {
-	req := ingest.Request{FileName: tr.FileName, Kind: catalog.KindTrailer,
-		Org:      catalog.Org{ID: tr.Source.OrgID, Name: tr.Source.OrgName},
-		Uploader: catalog.Principal{UserID: tr.ActorID},
-		Cut:      &ingest.Cut{SourceID: tr.Source.ID, Start: tr.Start, End: tr.End}}
-	res, err := t.in.IngestFile(ctx, req, path)
-	return res.Asset, res.Duplicate, err
 }
 
 func (a *app) Close() { a.db.Close() }
