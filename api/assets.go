@@ -96,15 +96,11 @@ func ingestErr(code, vi, en string) error { return &ingest.Error{Code: code, Vi:
 
 func (s *Server) listAssets(c *gin.Context) {
 	p := principal(c)
-	q := catalog.ListQuery{Cursor: c.Query("cursor")}
-	if l := c.Query("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 {
-			writeError(c, http.StatusBadRequest, ingest.CodeBadRequest, "limit phải là số nguyên dương.", "limit must be a positive whole number.")
-			return
-		}
-		q.Limit = n
+	limit, ok := pageLimit(c)
+	if !ok {
+		return
 	}
+	q := catalog.ListQuery{Cursor: c.Query("cursor"), Limit: limit}
 	if !p.SeesAllOrgs() {
 		q.OrgID = p.OrgID
 	}
@@ -118,6 +114,21 @@ func (s *Server) listAssets(c *gin.Context) {
 		page.Items = append(page.Items, toAsset(a))
 	}
 	c.JSON(http.StatusOK, page)
+}
+
+// pageLimit reads ?limit= (0 when absent); it writes 400 and reports false
+// when it is not a positive whole number.
+func pageLimit(c *gin.Context) (int, bool) {
+	l := c.Query("limit")
+	if l == "" {
+		return 0, true
+	}
+	n, err := strconv.Atoi(l)
+	if err != nil || n < 1 {
+		writeError(c, http.StatusBadRequest, ingest.CodeBadRequest, "limit phải là số nguyên dương.", "limit must be a positive whole number.")
+		return 0, false
+	}
+	return n, true
 }
 
 // visibleAsset loads the asset named in the path if the caller may see it;

@@ -128,15 +128,11 @@ func (s *Server) listJobs(c *gin.Context) {
 		writeError(c, http.StatusForbidden, "forbidden", "Chỉ biên tập viên và quản trị viên xem được hàng đợi.", "Only curators and admins can see the job queue.")
 		return
 	}
-	q := catalog.JobQuery{State: c.Query("state"), AssetID: c.Query("asset"), Cursor: c.Query("cursor")}
-	if l := c.Query("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 {
-			writeError(c, http.StatusBadRequest, ingest.CodeBadRequest, "limit phải là số nguyên dương.", "limit must be a positive whole number.")
-			return
-		}
-		q.Limit = n
+	limit, ok := pageLimit(c)
+	if !ok {
+		return
 	}
+	q := catalog.JobQuery{State: c.Query("state"), AssetID: c.Query("asset"), Cursor: c.Query("cursor"), Limit: limit}
 	jobs, next, err := s.db.ListJobs(c.Request.Context(), q)
 	if err != nil {
 		s.fail(c, err)

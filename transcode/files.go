@@ -14,6 +14,17 @@ import (
 	"github.com/quangba/quangba/storage"
 )
 
+// jobAsset loads the job's asset and copies its original into the
+// scratch folder.
+func (s *Service) jobAsset(ctx context.Context, a *attempt) (catalog.Asset, string, error) {
+	asset, err := s.cat.Asset(ctx, a.job.AssetID)
+	if err != nil {
+		return catalog.Asset{}, "", wrap("asset", err)
+	}
+	src, err := s.fetchOriginal(ctx, a, asset)
+	return asset, src, err
+}
+
 // fetchOriginal copies the asset's original into the scratch folder.
 func (s *Service) fetchOriginal(ctx context.Context, a *attempt, asset catalog.Asset) (string, error) {
 	files, err := s.cat.Files(ctx, asset.ID)

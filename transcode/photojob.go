@@ -9,11 +9,7 @@ import (
 
 // photoJob makes the photo rendition set of an asset.
 func (s *Service) photoJob(ctx context.Context, a *attempt) (Outcome, error) {
-	asset, err := s.cat.Asset(ctx, a.job.AssetID)
-	if err != nil {
-		return Outcome{}, wrap("asset", err)
-	}
-	src, err := s.fetchOriginal(ctx, a, asset)
+	_, src, err := s.jobAsset(ctx, a)
 	if err != nil {
 		return Outcome{}, err
 	}

@@ -13,11 +13,7 @@ import (
 // videoJob makes the poster (with the photo rendition set made from it),
 // proxy and delivery files of a clip or trailer and measures its loudness.
 func (s *Service) videoJob(ctx context.Context, a *attempt) (Outcome, error) {
-	asset, err := s.cat.Asset(ctx, a.job.AssetID)
-	if err != nil {
-		return Outcome{}, wrap("asset", err)
-	}
-	src, err := s.fetchOriginal(ctx, a, asset)
+	asset, src, err := s.jobAsset(ctx, a)
 	if err != nil {
 		return Outcome{}, err
 	}
