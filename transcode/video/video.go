@@ -31,7 +31,7 @@ const MinCut = 500 * time.Millisecond
 // Options configure Process and Cut. Zero values select the defaults.
 type Options struct {
 	FFmpeg, FFprobe string        // binaries (default "ffmpeg", "ffprobe" on PATH); ffprobe is not used yet
-	Timeout         time.Duration // per ffmpeg run (default 30m)
+	Timeout         time.Duration // per ffmpeg run; an 8 GiB 4K original can take an hour on two cores (default 3h)
 	MaxConcurrent   int           // ffmpeg runs at once, shared by all calls with the same binary and timeout (default 2)
 
 	ProxyMaxHeight    int // the proxy's shorter side is at most this (default 720)
@@ -57,7 +57,7 @@ func (o Options) withDefaults() Options {
 		o.FFprobe = "ffprobe"
 	}
 	if o.Timeout == 0 {
-		o.Timeout = 30 * time.Minute
+		o.Timeout = 3 * time.Hour
 	}
 	if o.Preset == "" {
 		o.Preset = "veryfast"
