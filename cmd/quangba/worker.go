@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/quangba/quangba/catalog"
 	"github.com/quangba/quangba/transcode"
 )
 
@@ -48,7 +50,7 @@ func cmdCut(ctx context.Context, args []string) int {
 	start, err1 := parseClock(fl.Arg(1))
 	end, err2 := parseClock(fl.Arg(2))
 	if err1 != nil || err2 != nil {
-		return fatal(fmt.Errorf("START and END must be seconds (12.5) or m:ss.s (1:02.5)"))
+		return fatal(fmt.Errorf("START và END là số giây (12.5) hoặc phút:giây (1:02.5) / START and END are seconds (12.5) or m:ss.s (1:02.5)"))
 	}
 	a, err := setup(ctx, *config)
 	if err != nil {
@@ -57,11 +59,11 @@ func cmdCut(ctx context.Context, args []string) int {
 	defer a.Close()
 	src, err := a.db.Asset(ctx, fl.Arg(0))
 	if err != nil {
-		return fatal(err)
+		return fatal(cutError(fl.Arg(0), err))
 	}
 	res, err := a.jobs.CutNow(ctx, transcode.CutRequest{Source: src, Start: start, End: end})
 	if err != nil {
-		return fatal(err)
+		return fatal(cutError(fl.Arg(0), err))
 	}
 	note := ""
 	if res.Duplicate {
@@ -70,6 +72,19 @@ func cmdCut(ctx context.Context, args []string) int {
 	fmt.Printf("%s\n", res.AssetID)
 	a.log.Info("trailer cut"+note, "asset", res.AssetID, "source", src.ID)
 	return 0
+}
+
+// cutError says in both languages what a user can fix.
+func cutError(id string, err error) error {
+	switch {
+	case errors.Is(err, catalog.ErrNotFound):
+		return fmt.Errorf("không có tư liệu %s / no asset %s", id, id)
+	case errors.Is(err, transcode.ErrNotVideo):
+		return fmt.Errorf("chỉ cắt được trailer từ video / trailers can only be cut from a clip: %w", err)
+	case errors.Is(err, transcode.ErrBadRange):
+		return fmt.Errorf("đoạn cắt không hợp lệ / invalid range: %w", err)
+	}
+	return err
 }
 
 // parseClock reads "12.5" or "1:02.5" or "1:00:02.5" as a duration.

@@ -192,3 +192,36 @@ func checkStoredEqualsRecorded(t *testing.T, db *catalog.DB, data, assetID strin
 		}
 	}
 }
+
+func TestCutCommand(t *testing.T) {
+	data := t.TempDir()
+	clip, _ := filepath.Abs("../../testdata/media/video/mp4ff_bbb_prog_10s.mp4")
+	out, err := command(t, data, "ingest", "--json", clip).Output()
+	if err != nil {
+		t.Fatalf("ingest: %v", err)
+	}
+	var l line
+	json.Unmarshal(bytes.TrimSpace(out), &l)
+	for _, bad := range [][]string{{l.AssetID, "1:02", "3"}, {"nope", "1", "2"}, {l.AssetID, "1", "abc"}} {
+		var stderr bytes.Buffer
+		cmd := command(t, data, append([]string{"cut"}, bad...)...)
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); exitCode(err) != 1 || !strings.Contains(stderr.String(), " / ") {
+			t.Errorf("cut %v: exit %d, %q; want 1 with a Vietnamese / English message", bad, exitCode(err), stderr.String())
+		}
+	}
+	out, err = command(t, data, "cut", l.AssetID, "0:01.5", "4.25").Output()
+	id := strings.TrimSpace(string(out))
+	if err != nil || len(id) != 26 {
+		t.Fatalf("cut: %v, printed %q", err, out)
+	}
+	db, err := catalog.Open(context.Background(), filepath.Join(data, "catalog.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a, err := db.Asset(context.Background(), id)
+	if err != nil || a.Kind != catalog.KindTrailer || a.SourceAssetID != l.AssetID || a.CutStart != 1500*time.Millisecond || a.Status != catalog.StatusProcessing {
+		t.Errorf("trailer = %+v, %v", a, err)
+	}
+}
