@@ -6,11 +6,16 @@ import (
 	"github.com/disintegration/imaging"
 )
 
-// resize resamples m to size with filter.
+// resize resamples m, which is opaque (decode flattens transparency), to
+// size with filter: with our resampler, or imaging for what it does not
+// take.
 func resize(m image.Image, size image.Point, filter imaging.ResampleFilter) image.Image {
 	b := m.Bounds()
 	if b.Dx() == size.X && b.Dy() == size.Y {
 		return m
+	}
+	if r := resample(m, size.X, size.Y, filter); r != nil {
+		return r
 	}
 	return imaging.Resize(m, size.X, size.Y, filter)
 }
