@@ -27,8 +27,8 @@ import (
 	"github.com/quangba/quangba/catalog"
 	"github.com/quangba/quangba/ingest"
 	"github.com/quangba/quangba/internal/miniotest"
+	"github.com/quangba/quangba/internal/testenv"
 	"github.com/quangba/quangba/storage"
-	"github.com/quangba/quangba/storage/local"
 	"github.com/quangba/quangba/storage/s3"
 	"github.com/quangba/quangba/transcode"
 )
@@ -58,21 +58,11 @@ func (f *fixture) drain(t *testing.T) {
 
 func newFixture(t *testing.T, store storage.Store, tune func(*ingest.Config)) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := catalog.Open(ctx, filepath.Join(dir, "catalog.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	te := testenv.New(t, store, tune)
+	db, in, dir := te.DB, te.Ingest, te.Dir
 	cfg := ingest.DefaultConfig()
-	cfg.SpoolDir = filepath.Join(dir, "tmp")
 	if tune != nil {
 		tune(&cfg)
-	}
-	in, err := ingest.New(cfg, db, store)
-	if err != nil {
-		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tc := transcode.DefaultConfig()
@@ -98,13 +88,7 @@ func token(t *testing.T, db *catalog.DB, org, role string) string {
 	return nt.Secret
 }
 
-func localStore(t *testing.T) storage.Store {
-	s, err := local.New(local.Config{Dir: t.TempDir(), SigningKey: bytes.Repeat([]byte("s"), 32), URLPrefix: "/blobs/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func localStore(t *testing.T) storage.Store { return testenv.LocalStore(t) }
 
 // upload posts one file as multipart; fields are sent before the file.
 func (f *fixture) upload(t *testing.T, tok, name string, body []byte, fields map[string]string, header map[string]string) (*http.Response, []byte) {

@@ -17,8 +17,8 @@ import (
 	"github.com/quangba/quangba/catalog"
 	"github.com/quangba/quangba/ingest"
 	"github.com/quangba/quangba/internal/miniotest"
+	"github.com/quangba/quangba/internal/testenv"
 	"github.com/quangba/quangba/storage"
-	"github.com/quangba/quangba/storage/local"
 	"github.com/quangba/quangba/storage/s3"
 )
 
@@ -34,56 +34,16 @@ type env struct {
 
 func newEnv(t *testing.T, store storage.Store, tune func(*ingest.Config)) *env {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := catalog.Open(ctx, filepath.Join(dir, "catalog.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	cfg := ingest.DefaultConfig()
-	cfg.SpoolDir = filepath.Join(dir, "tmp")
-	if tune != nil {
-		tune(&cfg)
-	}
-	svc, err := ingest.New(cfg, db, store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	org, err := db.EnsureOrg(ctx, "Báo Đắk Lắk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{svc: svc, db: db, store: store, spool: cfg.SpoolDir, org: org}
+	te := testenv.New(t, store, tune)
+	return &env{svc: te.Ingest, db: te.DB, store: store, spool: te.Spool, org: te.Org(t, "Báo Đắk Lắk")}
 }
 
-func localStore(t *testing.T) storage.Store {
-	t.Helper()
-	s, err := local.New(local.Config{Dir: t.TempDir(), SigningKey: bytes.Repeat([]byte("k"), 32), URLPrefix: "/blobs/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func localStore(t *testing.T) storage.Store { return testenv.LocalStore(t) }
 
-func minioStore(t *testing.T, srv *miniotest.Server) *s3.Store {
-	t.Helper()
-	bucket := "t-" + strings.ToLower(catalog.NewAssetID())
-	s, err := s3.New(context.Background(), s3.Config{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Bucket: bucket})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func minioStore(t *testing.T, srv *miniotest.Server) *s3.Store { return testenv.MinIOStore(t, srv) }
 
 // backends runs fn against the local store and a real MinIO server.
-func backends(t *testing.T, fn func(t *testing.T, store storage.Store)) {
-	t.Run("local", func(t *testing.T) { fn(t, localStore(t)) })
-	t.Run("minio", func(t *testing.T) {
-		srv := miniotest.Start(t)
-		fn(t, minioStore(t, srv))
-	})
-}
+func backends(t *testing.T, fn func(t *testing.T, store storage.Store)) { testenv.Backends(t, fn) }
 
 // assertNothingLeft checks that no row, no object and no spool file remain.
 func (e *env) assertNothingLeft(t *testing.T, wantAssets int) {

@@ -19,10 +19,8 @@ import (
 
 	"github.com/quangba/quangba/catalog"
 	"github.com/quangba/quangba/ingest"
-	"github.com/quangba/quangba/internal/miniotest"
+	"github.com/quangba/quangba/internal/testenv"
 	"github.com/quangba/quangba/storage"
-	"github.com/quangba/quangba/storage/local"
-	"github.com/quangba/quangba/storage/s3"
 	"github.com/quangba/quangba/transcode"
 )
 
@@ -40,44 +38,21 @@ type env struct {
 
 func newEnv(t *testing.T, store storage.Store, tune func(*transcode.Config)) *env {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := catalog.Open(ctx, filepath.Join(dir, "catalog.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ic := ingest.DefaultConfig()
-	ic.SpoolDir = filepath.Join(dir, "tmp")
-	in, err := ingest.New(ic, db, store)
-	if err != nil {
-		t.Fatal(err)
-	}
+	te := testenv.New(t, store, nil)
 	cfg := transcode.DefaultConfig()
-	cfg.WorkDir = filepath.Join(dir, "work")
+	cfg.WorkDir = filepath.Join(te.Dir, "work")
 	cfg.BackoffBase, cfg.BackoffMax = time.Millisecond, time.Millisecond
 	if tune != nil {
 		tune(&cfg)
 	}
-	svc, err := transcode.New(cfg, transcode.CatalogQueue{DB: db}, db, store, in, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, err := transcode.New(cfg, transcode.CatalogQueue{DB: te.DB}, te.DB, store, te.Ingest, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	org, err := db.EnsureOrg(ctx, "Sở VHTTDL Đắk Lắk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{t: t, db: db, store: store, in: in, svc: svc, cfg: cfg, org: org}
+	return &env{t: t, db: te.DB, store: store, in: te.Ingest, svc: svc, cfg: cfg, org: te.Org(t, "Sở VHTTDL Đắk Lắk")}
 }
 
-func localStore(t *testing.T) storage.Store {
-	t.Helper()
-	s, err := local.New(local.Config{Dir: t.TempDir(), SigningKey: bytes.Repeat([]byte("k"), 32), URLPrefix: "/blobs/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func localStore(t *testing.T) storage.Store { return testenv.LocalStore(t) }
 
 func (e *env) ingest(path string) catalog.Asset {
 	e.t.Helper()
@@ -208,18 +183,7 @@ func TestPhotoJobMakesUprightRenditions(t *testing.T) {
 	})
 }
 
-func backends(t *testing.T, fn func(t *testing.T, store storage.Store)) {
-	t.Run("local", func(t *testing.T) { fn(t, localStore(t)) })
-	t.Run("minio", func(t *testing.T) {
-		srv := miniotest.Start(t)
-		s, err := s3.New(context.Background(), s3.Config{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey,
-			Bucket: "t-" + strings.ToLower(catalog.NewAssetID())})
-		if err != nil {
-			t.Fatal(err)
-		}
-		fn(t, s)
-	})
-}
+func backends(t *testing.T, fn func(t *testing.T, store storage.Store)) { testenv.Backends(t, fn) }
 
 // insertCorrupt catalogues an asset whose stored original is damaged, as
 // if the bytes rotted after ingest.
