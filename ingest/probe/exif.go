@@ -17,6 +17,7 @@ type exifData struct {
 	make, model string
 	time        *time.Time
 	gps         *GPS
+	meta        Descriptive // descriptive text, the lowest layer of Info.Meta
 }
 
 // apply copies what was found into info.
@@ -29,6 +30,7 @@ func (x exifData) apply(info *Info) {
 		info.CaptureTime, info.CaptureTimeZoneless = &utc, true
 	}
 	info.GPS = x.gps
+	info.Meta = x.meta
 }
 
 // readExifBytes reads an EXIF block held in memory (a TIFF header and IFDs).
@@ -75,6 +77,7 @@ func (t *tiffFile) exifFrom(ifd0 []ifdEntry, seen map[uint32]bool) (exifData, []
 	gpsIFD, err := t.subIFD(ifd0, tagGPSIFD, seen)
 	note("GPS IFD", err)
 	x.gps = t.gps(gpsIFD)
+	x.meta = t.exifMeta(ifd0, exif)
 	return x, warn
 }
 

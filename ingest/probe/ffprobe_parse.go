@@ -106,6 +106,7 @@ func parseFFprobe(out []byte) (Info, streamSummary, error) {
 	if loc := firstTag(tags, "com.apple.quicktime.location.ISO6709", "location", "location-eng"); loc != "" {
 		info.GPS = parseISO6709(loc)
 	}
+	info.Meta = videoMeta(o.Format.Tags)
 	return info, sum, nil
 }
 

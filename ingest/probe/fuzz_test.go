@@ -23,6 +23,9 @@ var fuzzSeeds = []string{
 	"malformed/exiv2_poc/ghsa_g44w_q3vm_gwjq_poc.jpg",
 	"malformed/imagetestsuite/jpeg_huge_dims_8e5e74db.jpg",
 	"malformed/images/pngsuite_xcsn0g01.png",
+	"images/xmp_iptc/exiftool_ExtendedXMP.jpg",
+	"images/xmp_iptc/exiv2_iptc-two-APP13-both-with-IPTC.jpg",
+	"images/xmp_iptc/pngsuite_ctjn0g04_japanese_itxt.png",
 }
 
 func addSeeds(f *testing.F) {

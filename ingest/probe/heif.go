@@ -24,6 +24,8 @@ type heifState struct {
 	ptype   string // item type of the primary item
 	exifID  uint64
 	hasExif bool
+	xmpID   uint64 // first item of type mime holding application/rdf+xml
+	hasXMP  bool
 	tiles   []uint64 // items a derived primary (grid) is made of
 	isTile  map[uint64]bool
 	types   map[uint64]string   // item types of the primary and its tiles
@@ -72,7 +74,7 @@ func (h *heifState) run() error {
 		return err
 	}
 	steps := []func() error{h.handler, h.primaryItem, h.references, h.itemInfo, h.itemLocations,
-		h.properties, h.codedData, h.exif}
+		h.properties, h.codedData, h.exif, h.xmp}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
@@ -183,7 +185,7 @@ func (h *heifState) primaryItem() error {
 	return nil
 }
 
-// itemInfo finds the primary item's type and the first Exif item.
+// itemInfo finds the primary item's type and the first Exif and XMP items.
 func (h *heifState) itemInfo() error {
 	b, ok := h.boxes["iinf"]
 	if !ok {
@@ -221,6 +223,9 @@ func (h *heifState) itemInfo() error {
 		}
 		if typ == "Exif" && !h.hasExif {
 			h.exifID, h.hasExif = id, true
+		}
+		if typ == "mime" && !h.hasXMP && isXMPItem(c) {
+			h.xmpID, h.hasXMP = id, true
 		}
 		return nil
 	})
@@ -281,7 +286,7 @@ func (h *heifState) itemLocations() error {
 				loc.extents = append(loc.extents, x)
 			}
 		}
-		if id == h.primary || (h.hasExif && id == h.exifID) || h.isTile[id] {
+		if id == h.primary || (h.hasExif && id == h.exifID) || (h.hasXMP && id == h.xmpID) || h.isTile[id] {
 			h.locs[id] = loc
 		}
 	}

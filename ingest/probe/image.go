@@ -8,8 +8,8 @@ import (
 // The declared pixel count is checked against lim before any pixel data is
 // decoded or inflated. Memory use does not grow with the file size.
 //
-// f is the format Sniff returned. Broken EXIF never fails an image; it adds
-// a warning to Info.Warnings.
+// f is the format Sniff returned. Broken EXIF, XMP or IPTC never fails an
+// image; it adds a warning to Info.Warnings.
 func Image(r io.ReaderAt, size int64, f Format, lim Limits) (info Info, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -27,6 +27,7 @@ func Image(r io.ReaderAt, size int64, f Format, lim Limits) (info Info, err erro
 	if err != nil {
 		return Info{}, err
 	}
+	readMeta(src{r, size}, f, &info)
 	info.Format = f
 	return info, nil
 }

@@ -72,6 +72,10 @@ type Info struct {
 	HasAudio   bool
 	Subtitles  int // number of embedded subtitle streams
 
+	// Meta is the descriptive metadata the file carries (title, caption,
+	// keywords, creator, rights, location…).
+	Meta Descriptive
+
 	// Warnings are problems that did not stop probing, e.g. an unreadable
 	// EXIF block. Each is a short English sentence.
 	Warnings []string
