@@ -69,6 +69,17 @@ type Asset struct {
 	// Set on a trailer cut from a clip.
 	SourceAssetID    string
 	CutStart, CutEnd time.Duration
+
+	// Prefill is written with the asset by InsertAsset (metadata read from
+	// the file or sent with it); it is not filled on read.
+	Prefill *Prefill
+}
+
+// Prefill is the first metadata of a new asset.
+type Prefill struct {
+	Edit    MetaEdit
+	Langs   []string  // languages in use
+	Suggest Suggester // may be nil
 }
 
 // Cut is a trailer being cut from a clip, on its way to becoming an asset.
@@ -121,6 +132,9 @@ func (d *DB) InsertAsset(ctx context.Context, a *Asset, original File, jobs ...J
 		if err := tx.InsertFile(ctx, &original); err != nil {
 			return err
 		}
+		if err := tx.prefill(ctx, a); err != nil {
+			return err
+		}
 		for i := range jobs {
 			jobs[i].AssetID = a.ID
 			if err := tx.Enqueue(ctx, &jobs[i]); err != nil {
@@ -168,6 +182,15 @@ func (tx *Tx) insertAsset(ctx context.Context, a *Asset) error {
 		return fmt.Errorf("catalog: insert asset %s: %w", a.ID, err)
 	}
 	return nil
+}
+
+func (tx *Tx) prefill(ctx context.Context, a *Asset) error {
+	if a.Prefill == nil {
+		return nil
+	}
+	p := a.Prefill
+	_, _, err := tx.EditMetadata(ctx, a.ID, p.Edit, Principal{UserID: a.UploaderID, OrgID: a.OrgID}, p.Langs, p.Suggest)
+	return err
 }
 
 // InsertFile records a stored file of an asset.

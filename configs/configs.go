@@ -5,6 +5,7 @@ package configs
 
 import (
 	"bytes"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +28,7 @@ type Config struct {
 	S3        S3        `yaml:"s3"`
 	Ingest    Ingest    `yaml:"ingest"`
 	Transcode Transcode `yaml:"transcode"`
+	Metadata  Metadata  `yaml:"metadata"`
 	HomeOrg   string    `yaml:"home_org"` // organisation that command-line ingests belong to by default
 	Log       LogLevel  `yaml:"log_level"`
 }
@@ -67,6 +69,28 @@ type Transcode struct {
 	DeliveryHeight int           `yaml:"delivery_height"` // delivery MP4 at most this many lines (default: 1080)
 }
 
+// Metadata sets the languages of descriptive metadata and the glossary.
+type Metadata struct {
+	Languages []string `yaml:"languages"` // the first is the default, repeated as x-default in files (default: vi, en)
+	Glossary  string   `yaml:"glossary"`  // a glossary file replacing the built-in configs/glossary.yaml (default: "")
+}
+
+//go:embed glossary.yaml
+var builtinGlossary []byte
+
+// GlossaryYAML returns the glossary: the file named in the configuration,
+// or the one built in.
+func (c Config) GlossaryYAML() ([]byte, error) {
+	if c.Metadata.Glossary == "" {
+		return builtinGlossary, nil
+	}
+	b, err := os.ReadFile(c.Metadata.Glossary)
+	if err != nil {
+		return nil, fmt.Errorf("config: metadata.glossary: %w", err)
+	}
+	return b, nil
+}
+
 // Rendition is one named photo size.
 type Rendition struct {
 	Name     string `yaml:"name"`
@@ -86,8 +110,9 @@ func Default() Config {
 		Transcode: Transcode{Lease: 60 * time.Second, MaxAttempts: 5, FFmpeg: "ffmpeg", FFmpegJobs: 2, JPEGQuality: 85,
 			HeifConvert: "heif-convert", ProxyHeight: 720, DeliveryHeight: 1080,
 			Renditions: []Rendition{{"web", 2048}, {"preview", 1280}, {"thumb", 320}}},
-		HomeOrg: "Sở VHTTDL Đắk Lắk",
-		Log:     "info",
+		Metadata: Metadata{Languages: []string{"vi", "en"}},
+		HomeOrg:  "Sở VHTTDL Đắk Lắk",
+		Log:      "info",
 	}
 }
 
@@ -188,6 +213,10 @@ func (c Config) Validate() error {
 		return errors.New("config: ingest limits must be positive")
 	case c.Transcode.Workers < 0 || c.Transcode.MaxAttempts < 1 || c.Transcode.FFmpegJobs < 1:
 		return errors.New("config: transcode.workers must be 0 or more, max_attempts and ffmpeg_jobs at least 1")
+	case len(c.Metadata.Languages) == 0:
+		return errors.New("config: metadata.languages needs at least one language")
+	case !validLanguages(c.Metadata.Languages):
+		return fmt.Errorf("config: metadata.languages %q: use lower-case codes such as vi, en, each once", c.Metadata.Languages)
 	case c.Transcode.Lease < 2*time.Second:
 		return errors.New("config: transcode.lease must be at least 2s")
 	case c.Transcode.JPEGQuality < 1 || c.Transcode.JPEGQuality > 100:
@@ -204,6 +233,17 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: log_level %q: want debug, info, warn or error", c.Log)
 	}
 	return nil
+}
+
+func validLanguages(langs []string) bool {
+	seen := map[string]bool{}
+	for _, l := range langs {
+		if seen[l] || len(l) < 2 || len(l) > 8 || strings.ToLower(l) != l || strings.ContainsAny(l, " .,") {
+			return false
+		}
+		seen[l] = true
+	}
+	return true
 }
 
 // Path returns a file path inside the data folder.
