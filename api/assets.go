@@ -145,20 +145,11 @@ func (s *Server) visibleAsset(c *gin.Context) (catalog.Asset, bool) {
 	return a, true
 }
 
-// getAsset answers one asset with its renditions.
+// getAsset answers one asset with its renditions and metadata.
 func (s *Server) getAsset(c *gin.Context) {
-	a, ok := s.visibleAsset(c)
-	if !ok {
-		return
+	if a, ok := s.visibleAsset(c); ok {
+		s.writeAsset(c, a.ID)
 	}
-	files, err := s.db.Files(c.Request.Context(), a.ID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	out := toAsset(a)
-	out.Renditions = toRenditions(a.ID, files)
-	c.JSON(http.StatusOK, out)
 }
 
 // getOriginal redirects to a short-lived signed URL of the original.

@@ -22,7 +22,10 @@ type Cutter interface {
 	RequestCut(ctx context.Context, r transcode.CutRequest) (catalog.Job, error)
 }
 
-// getRendition redirects to a short-lived signed URL of a named rendition.
+// getRendition serves a named rendition with the asset's current metadata
+// embedded (XMP and IPTC-IIM in a JPEG, an XMP box in an MP4), so an edit
+// shows in the next download without reprocessing the pixels.
+// ?location=omit leaves out GPS and the precise place.
 func (s *Server) getRendition(c *gin.Context) {
 	a, ok := s.visibleAsset(c)
 	if !ok {
@@ -35,7 +38,7 @@ func (s *Server) getRendition(c *gin.Context) {
 	}
 	for _, f := range files {
 		if f.Role == "rendition" && f.Name == c.Param("name") {
-			s.redirectToBlob(c, f, renditionFileName(a, f))
+			s.serveWithMetadata(c, a, f)
 			return
 		}
 	}

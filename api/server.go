@@ -23,8 +23,10 @@ var openapiDoc []byte
 
 // Config shapes the HTTP layer.
 type Config struct {
-	MaxUploadBytes int64         // a request body larger than this is cut off with 413 (default: the video limit plus 1 MiB)
-	URLTTL         time.Duration // how long download links stay valid (default: 15 minutes)
+	MaxUploadBytes int64             // a request body larger than this is cut off with 413 (default: the video limit plus 1 MiB)
+	URLTTL         time.Duration     // how long download links stay valid (default: 15 minutes)
+	Languages      []string          // metadata languages, the first is the default (default: vi, en)
+	Glossary       catalog.Suggester // suggests translations of short fields (optional)
 }
 
 // SignedBlobs is implemented by stores whose signed URLs we serve ourselves
@@ -48,6 +50,9 @@ func New(cfg Config, db *catalog.DB, in *ingest.Service, cutter Cutter, store st
 	if cfg.URLTTL <= 0 {
 		cfg.URLTTL = 15 * time.Minute
 	}
+	if len(cfg.Languages) == 0 {
+		cfg.Languages = []string{"vi", "en"}
+	}
 	return &Server{cfg: cfg, db: db, ingest: in, cutter: cutter, store: store, log: log}
 }
 
@@ -67,6 +72,8 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/assets", s.createAsset)
 	v1.GET("/assets", s.listAssets)
 	v1.GET("/assets/:id", s.getAsset)
+	v1.PATCH("/assets/:id", s.patchAsset)
+	v1.POST("/assets/metadata", s.bulkMetadata)
 	v1.GET("/assets/:id/original", s.getOriginal)
 	v1.GET("/assets/:id/renditions/:name", s.getRendition)
 	v1.POST("/assets/:id/cuts", s.createCut)
@@ -87,6 +94,9 @@ func (s *Server) logRequests(c *gin.Context) {
 }
 
 func (s *Server) recovered(c *gin.Context, err any) {
+	if err == http.ErrAbortHandler { // a download failed half-way: drop the connection
+		panic(err)
+	}
 	s.log.Error("panic in handler", "path", c.Request.URL.Path, "panic", err)
 	writeError(c, http.StatusInternalServerError, ingest.CodeInternal, "Lỗi hệ thống; vui lòng thử lại sau.", "Internal error; please try again later.")
 }

@@ -34,8 +34,9 @@ type Asset struct {
 	Failure *Failure `json:"failure,omitempty"`
 	// CutFrom names the clip and range a trailer was cut from.
 	CutFrom *CutFrom `json:"cut_from,omitempty"`
-	// Renditions are listed on a single asset, not in listings.
-	Renditions []Rendition `json:"renditions,omitempty"`
+	// Renditions and Metadata are on a single asset, not in listings.
+	Renditions []Rendition    `json:"renditions,omitempty"`
+	Metadata   map[string]any `json:"metadata,omitempty"`
 }
 
 // Failure explains a failed job in both languages.

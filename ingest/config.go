@@ -3,6 +3,8 @@ package ingest
 import (
 	"errors"
 	"time"
+
+	"github.com/quangba/quangba/catalog"
 )
 
 // Config bounds what ingest accepts and where it spools uploads.
@@ -18,6 +20,10 @@ type Config struct {
 	// zone (most cameras write only the wall clock) (default: UTC+07:00, Vietnam).
 	CaptureZone *time.Location
 	JobAttempts int // attempts the processing job of a new asset gets before it fails for good (default: 5)
+	// Languages of descriptive metadata; an untagged value read from a file
+	// goes to the language it is written in (default: vi, en).
+	Languages []string
+	Suggest   catalog.Suggester // translates short prefilled fields (optional)
 }
 
 // DefaultConfig returns the defaults; SpoolDir must still be set.
@@ -31,6 +37,7 @@ func DefaultConfig() Config {
 		MaxProbes:     2,
 		CaptureZone:   time.FixedZone("UTC+07:00", 7*3600),
 		JobAttempts:   5,
+		Languages:     []string{"vi", "en"},
 	}
 }
 
@@ -45,6 +52,8 @@ func (c Config) Validate() error {
 		return errors.New("ingest: max_pixels must be positive")
 	case c.ProbeTimeout <= 0 || c.MaxProbes <= 0:
 		return errors.New("ingest: probe_timeout and max_probes must be positive")
+	case len(c.Languages) == 0:
+		return errors.New("ingest: at least one metadata language is required")
 	case c.JobAttempts <= 0:
 		return errors.New("ingest: job_attempts must be positive")
 	case c.CaptureZone == nil:

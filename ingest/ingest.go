@@ -60,6 +60,7 @@ type Request struct {
 	Org      catalog.Org       // owning organisation
 	Uploader catalog.Principal // who uploads (zero for the command line)
 	Cut      *catalog.Cut      // set when the file is a trailer cut from a clip
+	Meta     *catalog.MetaEdit // metadata sent with the file (a spreadsheet row); wins over what the file carries
 }
 
 // AddCut catalogues the file at path, cut from c.Source, as a trailer of
@@ -96,6 +97,9 @@ func (s *Service) ingestSpooled(ctx context.Context, req Request, sp *spooled) (
 		return Result{}, err
 	}
 	a := newAsset(req, kind, sp, info, s.cfg.CaptureZone)
+	var warnings []string
+	a.Prefill, warnings = s.prefill(info.Meta, req.Meta)
+	a.Warnings = append(a.Warnings, warnings...)
 	putNew, err := s.storeOriginal(ctx, sp)
 	if err != nil {
 		return Result{}, err

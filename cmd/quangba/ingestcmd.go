@@ -21,8 +21,9 @@ import (
 // ingestLine is one --json output line.
 type ingestLine struct {
 	Path    string     `json:"path"`
-	Status  string     `json:"status"` // new, duplicate or refused
+	Status  string     `json:"status"` // new, duplicate, refused; with --meta also missing_file, no_row
 	AssetID string     `json:"asset_id,omitempty"`
+	Row     int        `json:"row,omitempty"` // the sheet line, for missing_file
 	Error   *lineError `json:"error,omitempty"`
 }
 
@@ -39,8 +40,9 @@ func cmdIngest(ctx context.Context, args []string) int {
 	kind := fl.String("kind", "", "photo, clip or trailer (default: from the content; videos become clips)")
 	asJSON := fl.Bool("json", false, "print one JSON object per file on stdout")
 	jobs := fl.Int("jobs", 2, "files ingested at once (one hashes while another uploads)")
+	meta := fl.String("meta", "", "a CSV sheet (UTF-8) with one row of metadata per file: file,title_vi,title_en,caption_vi,caption_en,keywords_vi,keywords_en,creator,credit,date,location_vi,location_en,themes")
 	fl.Usage = func() {
-		fmt.Fprintln(fl.Output(), "Usage: quangba ingest [--org NAME] [--kind photo|clip|trailer] [--json] [--jobs N] PATH...\n\nAdds files, and folders recursively (hidden files are skipped). Exits 1 if any file was refused.")
+		fmt.Fprintln(fl.Output(), "Usage: quangba ingest [--org NAME] [--kind photo|clip|trailer] [--meta SHEET.csv] [--json] [--jobs N] PATH...\n\nAdds files, and folders recursively (hidden files are skipped). With --meta, each\nfile gets the metadata of its row; rows whose file is missing and files without\na row are reported. Exits 1 if any file was refused or a row's file is missing.")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -63,11 +65,17 @@ func cmdIngest(ctx context.Context, args []string) int {
 		return fatal(err)
 	}
 	files, walkErrs := collect(fl.Args())
+	rows, err := readSheet(*meta, files, fl.Args())
+	if err != nil {
+		return fatal(err)
+	}
 	r := newReporter(*asJSON, len(files))
 	for _, e := range walkErrs {
 		r.report(e)
 	}
-	ingestAll(ctx, a.ingest, ingest.Request{Kind: *kind, Org: org}, files, max(*jobs, 1), r)
+	rows.report(r)
+	base := ingest.Request{Kind: *kind, Org: org}
+	ingestAll(ctx, a.ingest, rows.request(base), files, max(*jobs, 1), r)
 	if ctx.Err() != nil {
 		fmt.Fprintln(os.Stderr, "Đã dừng theo yêu cầu / stopped on request")
 		r.counts["refused"]++
@@ -76,7 +84,7 @@ func cmdIngest(ctx context.Context, args []string) int {
 }
 
 // ingestAll ingests files with n workers, reporting each as it finishes.
-func ingestAll(ctx context.Context, svc *ingest.Service, req ingest.Request, files []string, n int, r *reporter) {
+func ingestAll(ctx context.Context, svc *ingest.Service, req func(path string) ingest.Request, files []string, n int, r *reporter) {
 	paths := make(chan string)
 	var wg sync.WaitGroup
 	for i := 0; i < n; i++ {
@@ -84,7 +92,7 @@ func ingestAll(ctx context.Context, svc *ingest.Service, req ingest.Request, fil
 		go func() {
 			defer wg.Done()
 			for path := range paths {
-				res, err := svc.IngestFile(ctx, req, path)
+				res, err := svc.IngestFile(ctx, req(path), path)
 				r.report(lineFor(path, res, err))
 			}
 		}()
@@ -173,7 +181,7 @@ func (r *reporter) report(l ingestLine) {
 	} else {
 		fmt.Fprintln(r.out, humanLine(l))
 	}
-	if r.bar != nil {
+	if r.bar != nil && l.Status != "missing_file" && l.Status != "no_row" {
 		r.bar.Add(1)
 	}
 }
@@ -184,6 +192,10 @@ func humanLine(l ingestLine) string {
 		return fmt.Sprintf("mới / new            %s → %s", l.Path, l.AssetID)
 	case "duplicate":
 		return fmt.Sprintf("trùng / duplicate    %s → %s", l.Path, l.AssetID)
+	case "missing_file":
+		return fmt.Sprintf("thiếu tệp / no file  dòng / line %d: %s", l.Row, l.Path)
+	case "no_row":
+		return fmt.Sprintf("không có dòng / no row in the sheet  %s", l.Path)
 	}
 	return fmt.Sprintf("từ chối / refused    %s: [%s] %s / %s", l.Path, l.Error.Code, l.Error.Message, l.Error.MessageEn)
 }
@@ -194,7 +206,10 @@ func (r *reporter) finish() int {
 	}
 	fmt.Fprintf(os.Stderr, "Tổng kết / summary: %d mới / new, %d trùng / duplicate, %d từ chối / refused\n",
 		r.counts["new"], r.counts["duplicate"], r.counts["refused"])
-	if r.counts["refused"] > 0 {
+	if n, m := r.counts["missing_file"], r.counts["no_row"]; n+m > 0 {
+		fmt.Fprintf(os.Stderr, "Bảng kê / sheet: %d dòng thiếu tệp / rows without a file, %d tệp không có dòng / files without a row\n", n, m)
+	}
+	if r.counts["refused"] > 0 || r.counts["missing_file"] > 0 {
 		return 1
 	}
 	return 0

@@ -11,6 +11,7 @@ import (
 
 	"github.com/quangba/quangba/api"
 	"github.com/quangba/quangba/catalog"
+	"github.com/quangba/quangba/catalog/glossary"
 	"github.com/quangba/quangba/configs"
 	"github.com/quangba/quangba/ingest"
 	"github.com/quangba/quangba/storage"
@@ -29,6 +30,7 @@ type app struct {
 	store  storage.Store
 	ingest *ingest.Service
 	jobs   *transcode.Service
+	gloss  *glossary.Glossary
 }
 
 // build wires the components in dependency order.
@@ -36,6 +38,13 @@ func build(ctx context.Context, cfg configs.Config) (*app, error) {
 	a := &app{cfg: cfg, log: newLogger(cfg.Log)}
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("data folder %s: %w", cfg.DataDir, err)
+	}
+	gy, err := cfg.GlossaryYAML()
+	if err != nil {
+		return nil, err
+	}
+	if a.gloss, err = glossary.Parse(gy); err != nil {
+		return nil, err
 	}
 	db, err := catalog.Open(ctx, cfg.Path("catalog.db"))
 	if err != nil {
@@ -46,7 +55,9 @@ func build(ctx context.Context, cfg configs.Config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	if a.ingest, err = ingest.New(ingestConfig(cfg), db, a.store); err != nil {
+	ic := ingestConfig(cfg)
+	ic.Suggest = a.gloss
+	if a.ingest, err = ingest.New(ic, db, a.store); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -85,6 +96,7 @@ func ingestConfig(cfg configs.Config) ingest.Config {
 	ic.FFprobePath = cfg.Ingest.FFprobe
 	ic.CaptureZone, _ = cfg.Ingest.CaptureZone() // validated with the configuration
 	ic.JobAttempts = cfg.Transcode.MaxAttempts
+	ic.Languages = cfg.Metadata.Languages
 	if cfg.Ingest.ProbeTimeout > 0 {
 		ic.ProbeTimeout = cfg.Ingest.ProbeTimeout
 	}
@@ -92,7 +104,8 @@ func ingestConfig(cfg configs.Config) ingest.Config {
 }
 
 func (a *app) apiServer() *api.Server {
-	return api.New(api.Config{MaxUploadBytes: a.cfg.Ingest.MaxVideoMB<<20 + 1<<20}, a.db, a.ingest, a.jobs, a.store, a.log)
+	return api.New(api.Config{MaxUploadBytes: a.cfg.Ingest.MaxVideoMB<<20 + 1<<20,
+		Languages: a.cfg.Metadata.Languages, Glossary: a.gloss}, a.db, a.ingest, a.jobs, a.store, a.log)
 }
 
 func openStore(ctx context.Context, cfg configs.Config) (storage.Store, error) {

@@ -225,3 +225,47 @@ func TestCutCommand(t *testing.T) {
 		t.Errorf("trailer = %+v, %v", a, err)
 	}
 }
+
+func TestIngestWithSheet(t *testing.T) {
+	data, src := t.TempDir(), t.TempDir()
+	copyFile(t, "../../testdata/media/images/orientation/recurser_Landscape_1.jpg", filepath.Join(src, "Hồ Lắk.jpg"))
+	copyFile(t, "../../testdata/media/images/orientation/recurser_Landscape_6.jpg", filepath.Join(src, "khác", "không có dòng.jpg"))
+	sheetPath := filepath.Join(t.TempDir(), "bảng kê.csv")
+	csv := "\ufefffile,title_vi,title_en,keywords_vi,date,creator\n" +
+		"Hồ Lắk.jpg,Hồ Lắk lúc bình minh,Lak Lake at dawn,\"hồ; bình minh\",10/03/2026,Nguyễn Văn A\n" +
+		"thiếu.jpg,Không có tệp,,,,\n"
+	if err := os.WriteFile(sheetPath, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := command(t, data, "ingest", "--json", "--meta", sheetPath, src)
+	out, err := cmd.Output()
+	if exitCode(err) != 1 {
+		t.Errorf("exit %d; want 1 for a row whose file is missing", exitCode(err))
+	}
+	statuses := map[string]line{}
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		var x line
+		json.Unmarshal([]byte(l), &x)
+		statuses[x.Status+" "+filepath.Base(x.Path)] = x
+	}
+	for _, want := range []string{"missing_file thiếu.jpg", "no_row không có dòng.jpg", "new Hồ Lắk.jpg", "new không có dòng.jpg"} {
+		if _, ok := statuses[want]; !ok {
+			t.Errorf("no %q line in %s", want, out)
+		}
+	}
+	db, err := catalog.Open(context.Background(), filepath.Join(data, "catalog.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	m, err := db.Metadata(context.Background(), statuses["new Hồ Lắk.jpg"].AssetID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ti := m.Text(catalog.FieldTitle, "en"); ti.Value != "Lak Lake at dawn" || ti.Origin != catalog.OriginImport || ti.State != catalog.TextDraft {
+		t.Errorf("title.en = %+v", ti)
+	}
+	if m.DateCreated != "2026-03-10" || m.Creator != "Nguyễn Văn A" || len(m.Text(catalog.FieldKeywords, "vi").Keywords) != 2 {
+		t.Errorf("metadata = %+v", m)
+	}
+}
