@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Quảng Bá needs on this machine, idempotently.
 #   scripts/setup.sh run    ffmpeg/ffprobe (video probing and transcoding),
-#                           libjpeg-turbo (fast JPEG path) and libheif's
-#                           heif-convert (HEIC/HEIF/AVIF decoding)
+#                           libjpeg-turbo (fast JPEG path), libheif's
+#                           heif-convert (HEIC/HEIF/AVIF decoding) and the
+#                           Noto fonts (burned-in Vietnamese subtitles)
 #   scripts/setup.sh test   the above, exiftool, and a MinIO server for the S3 tests
 #   scripts/setup.sh bench  the above and vipsthumbnail (a reference, bench only)
 # Tools built from source go to $QUANGBA_TOOLS_DIR (default: .tools, git-ignored).
@@ -44,6 +45,12 @@ need_photo_libs() {
   apt_install libturbojpeg0-dev libheif-examples
 }
 
+# Noto Sans draws every Vietnamese letter in burned-in subtitles;
+# fontconfig (fc-list) tells the server where it is.
+need_fonts() {
+  apt_install fonts-noto-core fontconfig
+}
+
 need_vips() {
   command -v vipsthumbnail >/dev/null || apt_install libvips-tools
 }
@@ -63,8 +70,8 @@ need_minio() {
 }
 
 case "$mode" in
-  run) need_ffmpeg; need_photo_libs ;;
-  test) need_ffmpeg; need_photo_libs; need_exiftool; need_minio ;;
-  bench) need_ffmpeg; need_photo_libs; need_exiftool; need_minio; need_vips ;;
+  run) need_ffmpeg; need_photo_libs; need_fonts ;;
+  test) need_ffmpeg; need_photo_libs; need_fonts; need_exiftool; need_minio ;;
+  bench) need_ffmpeg; need_photo_libs; need_fonts; need_exiftool; need_minio; need_vips ;;
   *) say "unknown mode $mode (want run, test or bench)"; exit 2 ;;
 esac
