@@ -20,6 +20,9 @@ run: setup-run build
 
 test: setup-test fmt-check vet
 	$(GO) test -tags $(TAGS) -count=1 -timeout 45m ./...
+	@# A few seconds of fuzzing on the parsers that read what users send.
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 5s ./transcode/subtitle
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 5s ./transcode/subtitle
 
 vet:
 	$(GO) vet -tags $(TAGS) ./...

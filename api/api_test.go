@@ -67,11 +67,12 @@ func newFixture(t *testing.T, store storage.Store, tune func(*ingest.Config)) *f
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tc := transcode.DefaultConfig()
 	tc.WorkDir = filepath.Join(dir, "work")
-	jobs, err := transcode.New(tc, transcode.CatalogQueue{DB: db}, db, store, in, log)
+	subs := transcode.NewSubtitles(transcode.SubtitleConfig{}, db, store)
+	jobs, err := transcode.New(tc, transcode.CatalogQueue{DB: db}, db, store, in, subs, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := api.New(api.Config{MaxUploadBytes: cfg.MaxVideoBytes + 1<<20}, db, in, jobs, store, log)
+	s := api.New(api.Config{MaxUploadBytes: cfg.MaxVideoBytes + 1<<20}, db, in, jobs, subs, store, log)
 	f := &fixture{srv: httptest.NewServer(s.Handler()), db: db, jobs: jobs}
 	t.Cleanup(f.srv.Close)
 	f.contribA = token(t, db, "Báo Đắk Lắk", catalog.RoleContributor)
@@ -369,7 +370,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	if err := yaml.Unmarshal(b, &doc); err != nil || doc.OpenAPI == "" {
 		t.Fatalf("not an OpenAPI document: %v", err)
 	}
-	s := api.New(api.Config{}, f.db, nil, nil, localStore(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := api.New(api.Config{}, f.db, nil, nil, nil, localStore(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	documented := map[string]bool{}
 	for path, ops := range doc.Paths {
 		for method := range ops {

@@ -17,9 +17,11 @@ import (
 	"github.com/quangba/quangba/transcode"
 )
 
-// Cutter queues trailer cuts (the transcode service).
-type Cutter interface {
+// Jobs queues work for the transcode workers: trailer cuts and subtitled
+// renditions.
+type Jobs interface {
 	RequestCut(ctx context.Context, r transcode.CutRequest) (catalog.Job, error)
+	RequestSubtitled(ctx context.Context, a catalog.Asset, burn string, actor catalog.Principal) (catalog.Job, error)
 }
 
 // getRendition serves a named rendition with the asset's current metadata
@@ -88,7 +90,7 @@ func (s *Server) createCut(c *gin.Context) {
 		return
 	}
 	p := principal(c)
-	j, err := s.cutter.RequestCut(c.Request.Context(), transcode.CutRequest{Source: a, Start: seconds(*req.Start), End: seconds(*req.End),
+	j, err := s.jobs.RequestCut(c.Request.Context(), transcode.CutRequest{Source: a, Start: seconds(*req.Start), End: seconds(*req.End),
 		ActorID: p.UserID, OrgID: p.OrgID})
 	if err != nil {
 		s.failCut(c, a, err)

@@ -16,6 +16,7 @@ import (
 	"github.com/quangba/quangba/catalog"
 	"github.com/quangba/quangba/ingest"
 	"github.com/quangba/quangba/storage"
+	"github.com/quangba/quangba/transcode"
 )
 
 //go:embed openapi.yaml
@@ -40,20 +41,21 @@ type Server struct {
 	cfg    Config
 	db     *catalog.DB
 	ingest *ingest.Service
-	cutter Cutter
+	jobs   Jobs
+	subs   *transcode.Subtitles
 	store  storage.Store
 	log    *slog.Logger
 }
 
 // New returns a Server.
-func New(cfg Config, db *catalog.DB, in *ingest.Service, cutter Cutter, store storage.Store, log *slog.Logger) *Server {
+func New(cfg Config, db *catalog.DB, in *ingest.Service, jobs Jobs, subs *transcode.Subtitles, store storage.Store, log *slog.Logger) *Server {
 	if cfg.URLTTL <= 0 {
 		cfg.URLTTL = 15 * time.Minute
 	}
 	if len(cfg.Languages) == 0 {
 		cfg.Languages = []string{"vi", "en"}
 	}
-	return &Server{cfg: cfg, db: db, ingest: in, cutter: cutter, store: store, log: log}
+	return &Server{cfg: cfg, db: db, ingest: in, jobs: jobs, subs: subs, store: store, log: log}
 }
 
 // Handler returns the routes.
@@ -77,6 +79,11 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/assets/:id/original", s.getOriginal)
 	v1.GET("/assets/:id/renditions/:name", s.getRendition)
 	v1.POST("/assets/:id/cuts", s.createCut)
+	v1.POST("/assets/:id/subtitles", s.postSubtitles)
+	v1.GET("/assets/:id/subtitles", s.listSubtitles)
+	v1.GET("/assets/:id/subtitles/:name", s.getSubtitleFile)
+	v1.POST("/assets/:id/subtitles/:name/fix", s.fixSubtitles)
+	v1.POST("/assets/:id/subtitled", s.postSubtitled)
 	v1.GET("/jobs", s.listJobs)
 	v1.GET("/jobs/:id", s.getJob)
 	v1.POST("/jobs/:id/retry", s.retryJob)

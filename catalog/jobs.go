@@ -24,6 +24,7 @@ const (
 	JobPhoto = "photo" // renditions of a photo
 	JobVideo = "video" // poster, proxy, delivery and loudness of a clip or trailer
 	JobCut   = "cut"   // a trailer cut from a clip; not attached to an asset
+	JobSubs  = "subs"  // the soft-subtitled and burned-in MP4s of a clip
 )
 
 // ErrLeaseLost: the job is no longer leased to this worker (its lease

@@ -29,6 +29,7 @@ type Config struct {
 	Ingest    Ingest    `yaml:"ingest"`
 	Transcode Transcode `yaml:"transcode"`
 	Metadata  Metadata  `yaml:"metadata"`
+	Subtitles Subtitles `yaml:"subtitles"`
 	HomeOrg   string    `yaml:"home_org"` // organisation that command-line ingests belong to by default
 	Log       LogLevel  `yaml:"log_level"`
 }
@@ -91,6 +92,27 @@ func (c Config) GlossaryYAML() ([]byte, error) {
 	return b, nil
 }
 
+// Subtitles holds the subtitle rules (DOMAIN.md; a profile can tighten
+// them) and the burn-in style.
+type Subtitles struct {
+	MaxLines       int           `yaml:"max_lines"`       // default 2
+	MaxLineChars   int           `yaml:"max_line_chars"`  // user-perceived characters (default: 42)
+	MaxCPS         float64       `yaml:"max_cps"`         // reading speed, characters per second (default: 17)
+	MinDuration    time.Duration `yaml:"min_duration"`    // default 833ms (5/6 s)
+	MaxDuration    time.Duration `yaml:"max_duration"`    // default 7s
+	MinGapFrames   int           `yaml:"min_gap_frames"`  // default 2
+	AlignTolerance time.Duration `yaml:"align_tolerance"` // vi and en cues further apart are reported (default: 500ms)
+	Burn           BurnStyle     `yaml:"burn"`
+}
+
+// BurnStyle is how burned-in subtitles look.
+type BurnStyle struct {
+	Font    string `yaml:"font"`     // a font with every Vietnamese glyph (default: Noto Sans)
+	Size    int    `yaml:"size"`     // in ASS units of a 288-line script, scaled to the video (default: 22)
+	Outline int    `yaml:"outline"`  // default 2
+	MarginV int    `yaml:"margin_v"` // bottom margin, same units (default: 24)
+}
+
 // Rendition is one named photo size.
 type Rendition struct {
 	Name     string `yaml:"name"`
@@ -111,8 +133,10 @@ func Default() Config {
 			HeifConvert: "heif-convert", ProxyHeight: 720, DeliveryHeight: 1080,
 			Renditions: []Rendition{{"web", 2048}, {"preview", 1280}, {"thumb", 320}}},
 		Metadata: Metadata{Languages: []string{"vi", "en"}},
-		HomeOrg:  "Sở VHTTDL Đắk Lắk",
-		Log:      "info",
+		Subtitles: Subtitles{MaxLines: 2, MaxLineChars: 42, MaxCPS: 17, MinDuration: 833 * time.Millisecond, MaxDuration: 7 * time.Second,
+			MinGapFrames: 2, AlignTolerance: 500 * time.Millisecond, Burn: BurnStyle{Font: "Noto Sans", Size: 22, Outline: 2, MarginV: 24}},
+		HomeOrg: "Sở VHTTDL Đắk Lắk",
+		Log:     "info",
 	}
 }
 
@@ -217,6 +241,11 @@ func (c Config) Validate() error {
 		return errors.New("config: metadata.languages needs at least one language")
 	case !validLanguages(c.Metadata.Languages):
 		return fmt.Errorf("config: metadata.languages %q: use lower-case codes such as vi, en, each once", c.Metadata.Languages)
+	case c.Subtitles.MaxLines < 1 || c.Subtitles.MaxLineChars < 10 || c.Subtitles.MaxCPS <= 0 || c.Subtitles.MinDuration < 0 ||
+		c.Subtitles.MaxDuration <= c.Subtitles.MinDuration || c.Subtitles.MinGapFrames < 0:
+		return errors.New("config: subtitles rules must be positive and min_duration below max_duration")
+	case c.Subtitles.Burn.Font == "" || c.Subtitles.Burn.Size < 4:
+		return errors.New("config: subtitles.burn needs a font and a size of at least 4")
 	case c.Transcode.Lease < 2*time.Second:
 		return errors.New("config: transcode.lease must be at least 2s")
 	case c.Transcode.JPEGQuality < 1 || c.Transcode.JPEGQuality > 100:

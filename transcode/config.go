@@ -3,6 +3,7 @@ package transcode
 import (
 	"errors"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/quangba/quangba/transcode/photo"
@@ -11,15 +12,16 @@ import (
 
 // Config sets the worker pool, the job policy and the outputs.
 type Config struct {
-	Workers     int           // jobs run at once in one process (default: number of cores)
-	Lease       time.Duration // a claimed job is another worker's after this long without a heartbeat (default: 60s)
-	Poll        time.Duration // how often an idle worker looks for work (default: 1s)
-	BackoffBase time.Duration // wait before the first retry; doubles per attempt (default: 10s)
-	BackoffMax  time.Duration // longest wait between retries (default: 10m)
-	WorkDir     string        // scratch folder for originals and outputs being made (required)
-	Photo       photo.Options // rendition set, JPEG quality, limits
-	Video       video.Options // proxy and delivery settings, ffmpeg binaries and limits
-	FFprobe     string        // ffprobe binary, to probe a trailer after cutting (default: "ffprobe")
+	Workers     int             // jobs run at once in one process (default: number of cores)
+	Lease       time.Duration   // a claimed job is another worker's after this long without a heartbeat (default: 60s)
+	Poll        time.Duration   // how often an idle worker looks for work (default: 1s)
+	BackoffBase time.Duration   // wait before the first retry; doubles per attempt (default: 10s)
+	BackoffMax  time.Duration   // longest wait between retries (default: 10m)
+	WorkDir     string          // scratch folder for originals and outputs being made (required)
+	Photo       photo.Options   // rendition set, JPEG quality, limits
+	Video       video.Options   // proxy and delivery settings, ffmpeg binaries and limits
+	Burn        video.BurnStyle // how burned-in subtitles look
+	FFprobe     string          // ffprobe binary, to probe a trailer after cutting (default: "ffprobe")
 }
 
 // DefaultConfig returns the defaults; WorkDir must still be set.
@@ -60,7 +62,7 @@ func validRenditions(rs []photo.Rendition) error {
 			return errors.New("transcode: rendition " + r.Name + ": long edge must be 16–16384 px")
 		case !validName(r.Name) || seen[r.Name]:
 			return errors.New("transcode: rendition name " + r.Name + " must be unique, lower-case letters, digits or -")
-		case reserved[r.Name]:
+		case reserved[r.Name] || strings.HasPrefix(r.Name, "burned-"):
 			return errors.New("transcode: rendition name " + r.Name + " is reserved")
 		}
 		seen[r.Name] = true
@@ -69,7 +71,7 @@ func validRenditions(rs []photo.Rendition) error {
 }
 
 // reserved names belong to outputs other than photo renditions.
-var reserved = map[string]bool{"original": true, "poster": true, "proxy": true, "delivery": true}
+var reserved = map[string]bool{"original": true, "poster": true, "proxy": true, "delivery": true, "subtitled": true}
 
 func validName(s string) bool {
 	if s == "" || len(s) > 32 {

@@ -60,6 +60,8 @@ func (s *Service) handle(ctx context.Context, a *attempt) (Outcome, error) {
 		return s.videoJob(ctx, a)
 	case catalog.JobCut:
 		return s.cutJob(ctx, a)
+	case catalog.JobSubs:
+		return s.subsJob(ctx, a)
 	}
 	return Outcome{}, permanent(CodeInternal, fmt.Errorf("unknown job type %q", a.job.Type))
 }

@@ -36,19 +36,20 @@ type Service struct {
 	cat      Catalog
 	store    storage.Store
 	trailers Trailers
+	subs     *Subtitles
 	log      *slog.Logger
 	owner    string // this process, in lease owners
 }
 
 // New returns a Service; it creates the work folder.
-func New(cfg Config, q Queue, cat Catalog, store storage.Store, trailers Trailers, log *slog.Logger) (*Service, error) {
+func New(cfg Config, q Queue, cat Catalog, store storage.Store, trailers Trailers, subs *Subtitles, log *slog.Logger) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(cfg.WorkDir, 0o700); err != nil {
 		return nil, fmt.Errorf("transcode: work folder %s: %w", cfg.WorkDir, err)
 	}
-	return &Service{cfg: cfg, queue: q, cat: cat, store: store, trailers: trailers, log: log, owner: processOwner()}, nil
+	return &Service{cfg: cfg, queue: q, cat: cat, store: store, trailers: trailers, subs: subs, log: log, owner: processOwner()}, nil
 }
 
 // processOwner names this process in job leases: host, pid and a random

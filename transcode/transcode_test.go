@@ -45,7 +45,8 @@ func newEnv(t *testing.T, store storage.Store, tune func(*transcode.Config)) *en
 	if tune != nil {
 		tune(&cfg)
 	}
-	svc, err := transcode.New(cfg, transcode.CatalogQueue{DB: te.DB}, te.DB, store, te.Ingest, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, err := transcode.New(cfg, transcode.CatalogQueue{DB: te.DB}, te.DB, store, te.Ingest,
+		transcode.NewSubtitles(transcode.SubtitleConfig{}, te.DB, store), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

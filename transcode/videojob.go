@@ -29,6 +29,7 @@ func (s *Service) videoJob(ctx context.Context, a *attempt) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
+	s.embeddedSubtitles(ctx, a, asset, src)
 	return Outcome{Files: files, Loudness: &Loudness{IntegratedLUFS: res.LoudnessLUFS, TruePeakDBTP: res.TruePeakDBTP}}, nil
 }
 

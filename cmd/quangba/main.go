@@ -17,6 +17,8 @@ Usage:
   quangba worker [--config FILE]                 run transcoding jobs only
   quangba ingest [--org NAME] [--kind K] [--json] PATH...   add files and folders
   quangba cut ASSET START END                    cut a trailer from a clip (seconds)
+  quangba subtitles check FILE [--json]          check a subtitle file against the rules
+  quangba subtitles convert FILE --to srt|vtt    convert a subtitle file (UTF-8, NFC)
   quangba token create --org NAME --role ROLE [--user NAME] print a new API token
 
 Run "quangba COMMAND --help" for a command's flags.
@@ -36,7 +38,7 @@ func run(ctx context.Context, args []string) int {
 		return 2
 	}
 	cmds := map[string]func(context.Context, []string) int{
-		"serve": cmdServe, "worker": cmdWorker, "ingest": cmdIngest, "cut": cmdCut, "token": cmdToken,
+		"serve": cmdServe, "worker": cmdWorker, "ingest": cmdIngest, "cut": cmdCut, "subtitles": cmdSubtitles, "token": cmdToken,
 	}
 	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Print(usage)

@@ -30,6 +30,7 @@ type app struct {
 	store  storage.Store
 	ingest *ingest.Service
 	jobs   *transcode.Service
+	subs   *transcode.Subtitles
 	gloss  *glossary.Glossary
 }
 
@@ -61,7 +62,8 @@ func build(ctx context.Context, cfg configs.Config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	a.jobs, err = transcode.New(transcodeConfig(cfg), transcode.CatalogQueue{DB: db}, db, a.store, a.ingest, a.log)
+	a.subs = transcode.NewSubtitles(subtitleConfig(cfg), db, a.store)
+	a.jobs, err = transcode.New(transcodeConfig(cfg), transcode.CatalogQueue{DB: db}, db, a.store, a.ingest, a.subs, a.log)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -82,6 +84,8 @@ func transcodeConfig(cfg configs.Config) transcode.Config {
 	}
 	tc.Video = video.Options{FFmpeg: t.FFmpeg, FFprobe: cfg.Ingest.FFprobe, MaxConcurrent: t.FFmpegJobs,
 		ProxyMaxHeight: t.ProxyHeight, DeliveryMaxHeight: t.DeliveryHeight}
+	b := cfg.Subtitles.Burn
+	tc.Burn = video.BurnStyle{FontName: b.Font, FontSize: b.Size, Outline: b.Outline, MarginV: b.MarginV}
 	return tc
 }
 
@@ -105,7 +109,11 @@ func ingestConfig(cfg configs.Config) ingest.Config {
 
 func (a *app) apiServer() *api.Server {
 	return api.New(api.Config{MaxUploadBytes: a.cfg.Ingest.MaxVideoMB<<20 + 1<<20,
-		Languages: a.cfg.Metadata.Languages, Glossary: a.gloss}, a.db, a.ingest, a.jobs, a.store, a.log)
+		Languages: a.cfg.Metadata.Languages, Glossary: a.gloss}, a.db, a.ingest, a.jobs, a.subs, a.store, a.log)
+}
+
+func subtitleConfig(cfg configs.Config) transcode.SubtitleConfig {
+	return transcode.SubtitleConfig{Langs: cfg.Metadata.Languages, AlignTolerance: cfg.Subtitles.AlignTolerance, Rules: subtitleRules(cfg)}
 }
 
 func openStore(ctx context.Context, cfg configs.Config) (storage.Store, error) {

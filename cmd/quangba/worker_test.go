@@ -269,3 +269,40 @@ func TestIngestWithSheet(t *testing.T) {
 		t.Errorf("metadata = %+v", m)
 	}
 }
+
+func TestSubtitlesCommands(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "phụ đề.srt")
+	os.WriteFile(good, []byte("1\n00:00:01,000 --> 00:00:03,000\nHồ Lắk lúc bình minh\n\n2\n00:00:02,500 --> 00:00:04,000\nCue chồng lên cue trước\n\n"), 0o600)
+	var stdout, stderr bytes.Buffer
+	cmd := command(t, t.TempDir(), "subtitles", "check", good, "--json", "--lang", "vi")
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var rep struct {
+		Cues, Errors int
+		Findings     []struct {
+			Cue  int
+			Rule string
+		}
+	}
+	json.Unmarshal(stdout.Bytes(), &rep)
+	if exitCode(err) != 1 || rep.Cues != 2 || rep.Errors == 0 || !strings.Contains(stdout.String(), "overlap") {
+		t.Errorf("check of overlapping cues: exit %d, %s %s", exitCode(err), stdout.String(), stderr.String())
+	}
+	out := filepath.Join(dir, "ra.vtt")
+	if err := command(t, t.TempDir(), "subtitles", "convert", good, "--to", "vtt", "--out", out).Run(); err != nil {
+		t.Fatalf("convert: %v", err)
+	}
+	vtt, _ := os.ReadFile(out)
+	if !strings.HasPrefix(string(vtt), "WEBVTT") || !strings.Contains(string(vtt), "00:00:01.000 --> 00:00:03.000\nHồ Lắk lúc bình minh") {
+		t.Errorf("vtt = %q", vtt)
+	}
+	latin := filepath.Join(dir, "cyrillic.srt")
+	copyFile(t, "../../testdata/media/subtitles/srt/subtitleedit_auto_detect_windows-1251.srt", latin)
+	stderr.Reset()
+	cmd = command(t, t.TempDir(), "subtitles", "check", latin)
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); exitCode(err) != 1 || !strings.Contains(stderr.String(), " / ") {
+		t.Errorf("legacy code page: exit %d, %q; want 1 with a bilingual message", exitCode(err), stderr.String())
+	}
+}
