@@ -1,6 +1,7 @@
 // Package video makes the web renditions of a video clip with ffmpeg: a
 // poster frame, a 720p proxy, a delivery MP4 when the original is not
-// already one, loudness figures, and frame-accurate cuts.
+// already one, loudness figures, frame-accurate cuts, and the subtitled
+// variants (embedded tracks extracted, soft subtitles, burn-in).
 package video
 
 import (
