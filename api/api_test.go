@@ -25,6 +25,7 @@ import (
 
 	"github.com/quangba/quangba/api"
 	"github.com/quangba/quangba/catalog"
+	"github.com/quangba/quangba/catalog/theme"
 	"github.com/quangba/quangba/ingest"
 	"github.com/quangba/quangba/internal/miniotest"
 	"github.com/quangba/quangba/internal/testenv"
@@ -72,7 +73,15 @@ func newFixture(t *testing.T, store storage.Store, tune func(*ingest.Config)) *f
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := api.New(api.Config{MaxUploadBytes: cfg.MaxVideoBytes + 1<<20}, db, in, jobs, subs, store, log)
+	themesYAML, err := os.ReadFile("../configs/themes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	themes, err := theme.Parse(themesYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := api.New(api.Config{MaxUploadBytes: cfg.MaxVideoBytes + 1<<20, Themes: themes}, db, in, jobs, subs, store, log)
 	f := &fixture{srv: httptest.NewServer(s.Handler()), db: db, jobs: jobs}
 	t.Cleanup(f.srv.Close)
 	f.contribA = token(t, db, "Báo Đắk Lắk", catalog.RoleContributor)

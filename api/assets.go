@@ -94,28 +94,6 @@ func tooLargeRequest(limit int64) error {
 
 func ingestErr(code, vi, en string) error { return &ingest.Error{Code: code, Vi: vi, En: en} }
 
-func (s *Server) listAssets(c *gin.Context) {
-	p := principal(c)
-	limit, ok := pageLimit(c)
-	if !ok {
-		return
-	}
-	q := catalog.ListQuery{Cursor: c.Query("cursor"), Limit: limit}
-	if !p.SeesAllOrgs() {
-		q.OrgID = p.OrgID
-	}
-	assets, next, err := s.db.ListAssets(c.Request.Context(), q)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	page := AssetPage{Items: make([]Asset, 0, len(assets)), Next: next}
-	for _, a := range assets {
-		page.Items = append(page.Items, toAsset(a))
-	}
-	c.JSON(http.StatusOK, page)
-}
-
 // pageLimit reads ?limit= (0 when absent); it writes 400 and reports false
 // when it is not a positive whole number.
 func pageLimit(c *gin.Context) (int, bool) {
@@ -135,7 +113,7 @@ func pageLimit(c *gin.Context) (int, bool) {
 // otherwise it writes 404 (not 403, so existence does not leak).
 func (s *Server) visibleAsset(c *gin.Context) (catalog.Asset, bool) {
 	a, err := s.db.Asset(c.Request.Context(), c.Param("id"))
-	if err == nil && !canSee(principal(c), a.OrgID) {
+	if err == nil && !catalog.Can(principal(c), catalog.ActView, a) {
 		err = fmt.Errorf("%w: asset %s", catalog.ErrNotFound, c.Param("id"))
 	}
 	if err != nil {

@@ -79,7 +79,7 @@ func (s *Server) redirectToBlob(c *gin.Context, f catalog.File, name string) {
 // createCut queues a trailer cut of a clip: 202 with the job to poll.
 func (s *Server) createCut(c *gin.Context) {
 	a, ok := s.visibleAsset(c)
-	if !ok {
+	if !ok || !s.allowed(c, catalog.ActCut, a) {
 		return
 	}
 	var req CutRequest

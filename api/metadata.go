@@ -18,7 +18,7 @@ const maxMetaBody = 1 << 20
 // patchAsset changes an asset's metadata and answers the asset.
 func (s *Server) patchAsset(c *gin.Context) {
 	a, ok := s.visibleAsset(c)
-	if !ok {
+	if !ok || !s.allowed(c, catalog.ActEditMetadata, a) {
 		return
 	}
 	var p MetadataPatch
@@ -27,6 +27,10 @@ func (s *Server) patchAsset(c *gin.Context) {
 	}
 	if _, err := s.db.EditMetadata(c.Request.Context(), a.ID, p.edit(), principal(c), s.cfg.Languages, s.cfg.Glossary); err != nil {
 		s.failMeta(c, err)
+		return
+	}
+	if err := s.suggestThemes(c, a.ID); err != nil {
+		s.fail(c, err)
 		return
 	}
 	s.writeAsset(c, a.ID)
@@ -49,10 +53,19 @@ func (s *Server) bulkMetadata(c *gin.Context) {
 			writeError(c, http.StatusNotFound, "not_found", "Không tìm thấy tư liệu "+id+"; không có gì được thay đổi.", "Asset "+id+" not found; nothing was changed.")
 			return
 		}
+		if !s.allowed(c, catalog.ActEditMetadata, a) {
+			return
+		}
 	}
 	if err := s.db.EditMetadataMany(c.Request.Context(), b.IDs, b.Set.edit(), p, s.cfg.Languages, s.cfg.Glossary); err != nil {
 		s.failMeta(c, err)
 		return
+	}
+	for _, id := range b.IDs {
+		if err := s.suggestThemes(c, id); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
 	c.JSON(http.StatusOK, gin.H{"updated": len(b.IDs), "ids": b.IDs})
 }
@@ -98,8 +111,14 @@ func (s *Server) writeAsset(c *gin.Context, id string) {
 		s.fail(c, err)
 		return
 	}
+	ts, err := s.db.Themes(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	out := toAsset(a)
 	out.Renditions = toRenditions(a.ID, files)
 	out.Metadata = toMetadata(m, s.cfg.Languages)
+	out.Themes = s.themeViews(ts)
 	c.JSON(http.StatusOK, out)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/quangba/quangba/catalog"
+	"github.com/quangba/quangba/catalog/theme"
 	"github.com/quangba/quangba/ingest"
 	"github.com/quangba/quangba/storage"
 	"github.com/quangba/quangba/transcode"
@@ -28,6 +29,7 @@ type Config struct {
 	URLTTL         time.Duration     // how long download links stay valid (default: 15 minutes)
 	Languages      []string          // metadata languages, the first is the default (default: vi, en)
 	Glossary       catalog.Suggester // suggests translations of short fields (optional)
+	Themes         *theme.Taxonomy   // the theme tree (optional: no themes)
 }
 
 // SignedBlobs is implemented by stores whose signed URLs we serve ourselves
@@ -72,9 +74,15 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/api/v1/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml; charset=utf-8", openapiDoc) })
 	v1 := r.Group("/api/v1", s.authenticate)
 	v1.POST("/assets", s.createAsset)
-	v1.GET("/assets", s.listAssets)
+	v1.GET("/assets", s.searchAssets)
 	v1.GET("/assets/:id", s.getAsset)
 	v1.PATCH("/assets/:id", s.patchAsset)
+	v1.PUT("/assets/:id/themes", s.putThemes)
+	v1.GET("/themes", s.listThemes)
+	v1.GET("/reports/activity", s.activityReport)
+	v1.POST("/assets/:id/review", s.postReview)
+	v1.GET("/assets/:id/history", s.assetHistory)
+	v1.GET("/review/queue", s.reviewQueue)
 	v1.POST("/assets/metadata", s.bulkMetadata)
 	v1.GET("/assets/:id/original", s.getOriginal)
 	v1.GET("/assets/:id/renditions/:name", s.getRendition)

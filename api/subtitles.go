@@ -25,7 +25,7 @@ const maxSubtitleBytes = 16 << 20
 // postSubtitles attaches a subtitle file (multipart "file", with "lang").
 func (s *Server) postSubtitles(c *gin.Context) {
 	a, ok := s.visibleAsset(c)
-	if !ok {
+	if !ok || !s.allowed(c, catalog.ActAttachSubtitles, a) {
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxSubtitleBytes+1<<20)
@@ -123,7 +123,7 @@ func pathExt(name string) string {
 // fixSubtitles applies a one-call fix: shift, scale, rewrap.
 func (s *Server) fixSubtitles(c *gin.Context) {
 	a, ok := s.visibleAsset(c)
-	if !ok {
+	if !ok || !s.allowed(c, catalog.ActAttachSubtitles, a) {
 		return
 	}
 	var req SubtitleFix
@@ -167,7 +167,7 @@ func (s *Server) failSubtitles(c *gin.Context, err error) {
 // the burned-in one: 202 with the job.
 func (s *Server) postSubtitled(c *gin.Context) {
 	a, ok := s.visibleAsset(c)
-	if !ok {
+	if !ok || !s.allowed(c, catalog.ActRequestRenditions, a) {
 		return
 	}
 	var req struct {

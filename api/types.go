@@ -34,9 +34,12 @@ type Asset struct {
 	Failure *Failure `json:"failure,omitempty"`
 	// CutFrom names the clip and range a trailer was cut from.
 	CutFrom *CutFrom `json:"cut_from,omitempty"`
+	// Review is the last review decision, once there is one or the asset is restricted.
+	Review *Review `json:"review,omitempty"`
 	// Renditions and Metadata are on a single asset, not in listings.
-	Renditions []Rendition    `json:"renditions,omitempty"`
-	Metadata   map[string]any `json:"metadata,omitempty"`
+	Renditions []Rendition      `json:"renditions,omitempty"`
+	Metadata   map[string]any   `json:"metadata,omitempty"`
+	Themes     []AssetThemeView `json:"themes,omitempty"`
 }
 
 // Failure explains a failed job in both languages.
@@ -122,6 +125,7 @@ func toAsset(a catalog.Asset) Asset {
 	if a.Status == catalog.StatusFailed {
 		out.Failure = failure(a.ProcessingError)
 	}
+	out.Review = toReview(a)
 	if a.SourceAssetID != "" {
 		out.CutFrom = &CutFrom{AssetID: a.SourceAssetID, StartSeconds: a.CutStart.Seconds(), EndSeconds: a.CutEnd.Seconds()}
 	}

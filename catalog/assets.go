@@ -19,11 +19,16 @@ const (
 	KindTrailer = "trailer"
 )
 
-// Asset statuses known so far; the review workflow adds more.
+// Asset statuses. Processing sets the first three; review (review.go) moves
+// a ready asset on, and processing leaves the review statuses alone.
 const (
-	StatusProcessing = "processing" // renditions are being made
-	StatusReady      = "ready"      // every processing job is done
-	StatusFailed     = "failed"     // a processing job failed for good; see ProcessingError
+	StatusProcessing       = "processing"        // renditions are being made
+	StatusReady            = "ready"             // every processing job is done; awaiting review
+	StatusFailed           = "failed"            // a processing job failed for good; see ProcessingError
+	StatusApproved         = "approved"          // a curator approved it; exportable unless restricted
+	StatusRejected         = "rejected"          // refused; Review.Note says why
+	StatusChangesRequested = "changes_requested" // the contributor should edit and resubmit; Review.Note says what
+	StatusArchived         = "archived"          // approved once, now out of use
 )
 
 // Asset is one catalogued photo, clip or trailer with its technical metadata.
@@ -69,6 +74,9 @@ type Asset struct {
 	// Set on a trailer cut from a clip.
 	SourceAssetID    string
 	CutStart, CutEnd time.Duration
+
+	// Review is the last review decision and the restricted flag.
+	Review Review
 
 	// Prefill is written with the asset by InsertAsset (metadata read from
 	// the file or sent with it); it is not filled on read.
@@ -133,6 +141,9 @@ func (d *DB) InsertAsset(ctx context.Context, a *Asset, original File, jobs ...J
 			return err
 		}
 		if err := tx.prefill(ctx, a); err != nil {
+			return err
+		}
+		if err := tx.reindex(ctx, a.ID); err != nil { // search index (searchindex.go)
 			return err
 		}
 		for i := range jobs {
@@ -214,7 +225,8 @@ const assetColumns = `a.id, a.kind, a.status, a.org_id, o.name, coalesce(a.uploa
 	a.format, a.mime, a.byte_size, a.sha256, a.width, a.height, a.orientation, a.captured_at, a.camera_make, a.camera_model,
 	a.gps_lat, a.gps_lon, a.gps_alt, a.duration_ms, a.video_codec, a.audio_codec, a.frame_rate, a.rotation, a.has_audio,
 	a.subtitle_streams, a.warnings, a.created_at, a.updated_at,
-	a.processing_error, a.loudness_lufs, a.true_peak_dbtp, coalesce(a.source_asset_id, ''), coalesce(a.cut_start_ms, 0), coalesce(a.cut_end_ms, 0)
+	a.processing_error, a.loudness_lufs, a.true_peak_dbtp, coalesce(a.source_asset_id, ''), coalesce(a.cut_start_ms, 0), coalesce(a.cut_end_ms, 0),
+	` + reviewColumns + `
 	FROM assets a JOIN organisations o ON o.id = a.org_id LEFT JOIN users u ON u.id = a.uploader_id`
 
 type scanner interface{ Scan(dest ...any) error }
@@ -226,17 +238,20 @@ func scanAsset(s scanner) (Asset, error) {
 	var lufs, peak sql.NullFloat64
 	var durationMS, cutStart, cutEnd int64
 	var warnings, created, updated string
+	var reviewed sql.NullString
 	err := s.Scan(&a.ID, &a.Kind, &a.Status, &a.OrgID, &a.OrgName, &a.UploaderID, &a.Uploader, &a.FileName, &a.RawFileName,
 		&a.Format, &a.MIME, &a.ByteSize, &a.SHA256, &a.Width, &a.Height, &a.Orientation, &captured, &a.CameraMake, &a.CameraModel,
 		&lat, &lon, &alt, &durationMS, &a.VideoCodec, &a.AudioCodec, &a.FrameRate, &a.Rotation, &a.HasAudio,
 		&a.SubtitleStreams, &warnings, &created, &updated,
-		&a.ProcessingError, &lufs, &peak, &a.SourceAssetID, &cutStart, &cutEnd)
+		&a.ProcessingError, &lufs, &peak, &a.SourceAssetID, &cutStart, &cutEnd,
+		&a.Review.Restricted, &a.Review.Note, &a.Review.ByID, &a.Review.By, &reviewed)
 	if err != nil {
 		return Asset{}, err
 	}
 	a.LoudnessLUFS, a.TruePeakDBTP = nullFloat(lufs), nullFloat(peak)
 	a.CutStart, a.CutEnd = time.Duration(cutStart)*time.Millisecond, time.Duration(cutEnd)*time.Millisecond
 	a.CapturedAt = parseNullTime(captured)
+	a.Review.At = parseNullTime(reviewed)
 	if lat.Valid && lon.Valid {
 		a.GPS = &GPS{Lat: lat.Float64, Lon: lon.Float64}
 		if alt.Valid {

@@ -54,6 +54,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("catalog: migrate %s: %w", path, err)
 	}
+	if _, err := d.Reindex(ctx, false); err != nil { // search text of assets not yet indexed (searchindex.go)
+		sqldb.Close()
+		return nil, fmt.Errorf("catalog: search index %s: %w", path, err)
+	}
 	return d, nil
 }
 

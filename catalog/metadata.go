@@ -89,6 +89,19 @@ func (m *Metadata) set(field, lang string, t Text) {
 	m.Texts[field][lang] = t
 }
 
+// AllText is every value of every field in every language, for matching
+// theme keywords.
+func (m Metadata) AllText() []string {
+	var out []string
+	for _, byLang := range m.Texts {
+		for _, t := range byLang {
+			out = append(out, t.Value)
+			out = append(out, t.Keywords...)
+		}
+	}
+	return out
+}
+
 // Metadata returns an asset's descriptive metadata.
 func (d *DB) Metadata(ctx context.Context, assetID string) (Metadata, error) {
 	var m Metadata

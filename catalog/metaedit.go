@@ -220,6 +220,9 @@ func (tx *Tx) EditMetadata(ctx context.Context, assetID string, e MetaEdit, acto
 	if err != nil {
 		return Metadata{}, nil, err
 	}
+	if err := tx.reindex(ctx, assetID); err != nil { // search index (searchindex.go)
+		return Metadata{}, nil, err
+	}
 	return after, changes, tx.remember(ctx, before, after, langs)
 }
 

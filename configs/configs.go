@@ -74,6 +74,23 @@ type Transcode struct {
 type Metadata struct {
 	Languages []string `yaml:"languages"` // the first is the default, repeated as x-default in files (default: vi, en)
 	Glossary  string   `yaml:"glossary"`  // a glossary file replacing the built-in configs/glossary.yaml (default: "")
+	Themes    string   `yaml:"themes"`    // a themes file replacing the built-in configs/themes.yaml (default: "")
+}
+
+//go:embed themes.yaml
+var builtinThemes []byte
+
+// ThemesYAML returns the theme taxonomy: the file named in the
+// configuration, or the one built in.
+func (c Config) ThemesYAML() ([]byte, error) {
+	if c.Metadata.Themes == "" {
+		return builtinThemes, nil
+	}
+	b, err := os.ReadFile(c.Metadata.Themes)
+	if err != nil {
+		return nil, fmt.Errorf("config: metadata.themes: %w", err)
+	}
+	return b, nil
 }
 
 //go:embed glossary.yaml

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/quangba/quangba/catalog"
+	"github.com/quangba/quangba/catalog/theme"
 )
 
 // Config bounds what ingest accepts and where it spools uploads.
@@ -24,6 +25,7 @@ type Config struct {
 	// goes to the language it is written in (default: vi, en).
 	Languages []string
 	Suggest   catalog.Suggester // translates short prefilled fields (optional)
+	Themes    *theme.Taxonomy   // suggests themes from the prefilled text (optional)
 }
 
 // DefaultConfig returns the defaults; SpoolDir must still be set.

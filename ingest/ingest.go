@@ -109,6 +109,7 @@ func (s *Service) ingestSpooled(ctx context.Context, req Request, sp *spooled) (
 	if err := s.db.InsertAsset(ctx, &a, orig, processingJob(kind, s.cfg.JobAttempts)); err != nil {
 		return s.afterInsertFailure(ctx, sp, putNew, err)
 	}
+	s.suggestThemes(ctx, a)
 	return Result{Asset: a}, nil
 }
 
@@ -127,6 +128,17 @@ func (s *Service) afterInsertFailure(ctx context.Context, sp *spooled, putNew bo
 		}
 	}
 	return Result{}, catalogError(err)
+}
+
+// suggestThemes proposes themes from the metadata the file brought; a
+// failure costs only the suggestion.
+func (s *Service) suggestThemes(ctx context.Context, a catalog.Asset) {
+	if s.cfg.Themes == nil || a.Prefill == nil {
+		return
+	}
+	if m, err := s.db.Metadata(ctx, a.ID); err == nil {
+		_ = s.db.SuggestThemes(ctx, a.ID, s.cfg.Themes.Suggest(m.AllText()...))
+	}
 }
 
 // processingJob is the background job that makes an asset's renditions.

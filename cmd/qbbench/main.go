@@ -41,7 +41,7 @@ func main() {
 	sizeMB := flag.Int("size-mb", 1024, "size of the test video in MiB")
 	runs := flag.Int("runs", 3, "runs per mode (the median is reported)")
 	dir := flag.String("dir", ".bench", "folder for the test video and scratch data")
-	only := flag.String("only", "all", "which section to run: all, ingest, photo or video")
+	only := flag.String("only", "all", "which section to run: all, ingest, photo, video or search")
 	photoSrc := flag.String("photo-src", "testdata/media/images/highres/mde_Samsung_SM-G935L_Galaxy_S7_Edge.jpg", "real photograph the photo bench sources are made from")
 	flag.Parse()
 	ctx := context.Background()
@@ -68,6 +68,7 @@ func main() {
 		// the photo section's large parent would inflate (see report).
 		{"video", func() error { return runVideoBench(ctx, *dir) }},
 		{"photo", func() error { return runPhotoBench(ctx, *dir, *photoSrc) }},
+		{"search", func() error { return runSearchBench(ctx, *dir) }},
 	}
 	known := *only == "all"
 	for _, s := range sections {
@@ -81,7 +82,7 @@ func main() {
 		}
 	}
 	if !known {
-		fmt.Fprintf(os.Stderr, "qbbench: -only %q: want all, ingest, photo or video\n", *only)
+		fmt.Fprintf(os.Stderr, "qbbench: -only %q: want all, ingest, photo, video or search\n", *only)
 		os.Exit(2)
 	}
 }

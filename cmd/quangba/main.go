@@ -19,6 +19,8 @@ Usage:
   quangba cut ASSET START END                    cut a trailer from a clip (seconds)
   quangba subtitles check FILE [--json]          check a subtitle file against the rules
   quangba subtitles convert FILE --to srt|vtt    convert a subtitle file (UTF-8, NFC)
+  quangba search [--json] [filters] WORDS...     search the catalogue the way people type
+  quangba report --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|xlsx|json] [--out FILE]   activity report
   quangba token create --org NAME --role ROLE [--user NAME] print a new API token
 
 Run "quangba COMMAND --help" for a command's flags.
@@ -38,7 +40,7 @@ func run(ctx context.Context, args []string) int {
 		return 2
 	}
 	cmds := map[string]func(context.Context, []string) int{
-		"serve": cmdServe, "worker": cmdWorker, "ingest": cmdIngest, "cut": cmdCut, "subtitles": cmdSubtitles, "token": cmdToken,
+		"serve": cmdServe, "worker": cmdWorker, "ingest": cmdIngest, "cut": cmdCut, "subtitles": cmdSubtitles, "report": cmdReport, "search": cmdSearch, "token": cmdToken,
 	}
 	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Print(usage)

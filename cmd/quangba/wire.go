@@ -12,6 +12,7 @@ import (
 	"github.com/quangba/quangba/api"
 	"github.com/quangba/quangba/catalog"
 	"github.com/quangba/quangba/catalog/glossary"
+	"github.com/quangba/quangba/catalog/theme"
 	"github.com/quangba/quangba/configs"
 	"github.com/quangba/quangba/ingest"
 	"github.com/quangba/quangba/storage"
@@ -32,6 +33,7 @@ type app struct {
 	jobs   *transcode.Service
 	subs   *transcode.Subtitles
 	gloss  *glossary.Glossary
+	themes *theme.Taxonomy
 }
 
 // build wires the components in dependency order.
@@ -47,6 +49,13 @@ func build(ctx context.Context, cfg configs.Config) (*app, error) {
 	if a.gloss, err = glossary.Parse(gy); err != nil {
 		return nil, err
 	}
+	ty, err := cfg.ThemesYAML()
+	if err != nil {
+		return nil, err
+	}
+	if a.themes, err = theme.Parse(ty); err != nil {
+		return nil, err
+	}
 	db, err := catalog.Open(ctx, cfg.Path("catalog.db"))
 	if err != nil {
 		return nil, err
@@ -57,7 +66,7 @@ func build(ctx context.Context, cfg configs.Config) (*app, error) {
 		return nil, err
 	}
 	ic := ingestConfig(cfg)
-	ic.Suggest = a.gloss
+	ic.Suggest, ic.Themes = a.gloss, a.themes
 	if a.ingest, err = ingest.New(ic, db, a.store); err != nil {
 		db.Close()
 		return nil, err
@@ -109,7 +118,7 @@ func ingestConfig(cfg configs.Config) ingest.Config {
 
 func (a *app) apiServer() *api.Server {
 	return api.New(api.Config{MaxUploadBytes: a.cfg.Ingest.MaxVideoMB<<20 + 1<<20,
-		Languages: a.cfg.Metadata.Languages, Glossary: a.gloss}, a.db, a.ingest, a.jobs, a.subs, a.store, a.log)
+		Languages: a.cfg.Metadata.Languages, Glossary: a.gloss, Themes: a.themes}, a.db, a.ingest, a.jobs, a.subs, a.store, a.log)
 }
 
 func subtitleConfig(cfg configs.Config) transcode.SubtitleConfig {
