@@ -76,11 +76,15 @@ func (d *DB) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
 		return SearchResult{}, err
 	}
 	f := newSearchFilter(q, text)
-	var res SearchResult
-	if res.Assets, res.Next, err = d.searchPage(ctx, q, f, cur); err != nil {
+	gen, err := d.searchGeneration(ctx)
+	if err != nil {
 		return SearchResult{}, fmt.Errorf("catalog: search: %w", err)
 	}
-	if res.Facets, res.Total, err = d.searchFacets(ctx, f); err != nil {
+	var res SearchResult
+	if res.Assets, res.Next, err = d.searchPage(ctx, q, f, cur, gen); err != nil {
+		return SearchResult{}, fmt.Errorf("catalog: search: %w", err)
+	}
+	if res.Facets, res.Total, err = d.cachedFacets(ctx, f, gen); err != nil {
 		return SearchResult{}, fmt.Errorf("catalog: search facets: %w", err)
 	}
 	return res, nil

@@ -266,6 +266,9 @@ func TestSearchFilters(t *testing.T) {
 		{"lacks en subtitles", SearchQuery{LacksSubtitle: "en"}, []string{"ganh"}},
 		{"incomplete in vi", SearchQuery{Incomplete: "vi"}, []string{"bmt", "fish", "plain", "ganh", "yok", "mnong", "thap"}},
 		{"incomplete in en", SearchQuery{Incomplete: "en"}, all},
+		{"a language with a space has no subtitles", SearchQuery{HasSubtitle: "vi en"}, nil},
+		{"nor lacks only some", SearchQuery{LacksSubtitle: "vi en"}, []string{"ganh", "yok"}},
+		{"nor is complete", SearchQuery{Incomplete: "vi "}, all},
 		{"by hash", SearchQuery{SHA256: strings.ToUpper(fmt.Sprintf("%064x", 5))}, []string{"holak"}},
 		{"text and filters", SearchQuery{Text: "dak lak", Kind: KindPhoto, Themes: []string{"tourism"}, Orientation: OrientationPortrait}, []string{"holak"}},
 	}

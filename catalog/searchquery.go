@@ -2,18 +2,18 @@ package catalog
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
 
-// searchFilter is a query's conditions, on asset_search_docs s and (when
-// needAssets) assets a.
+// searchFilter is a query's conditions, on asset_search_docs s only.
 type searchFilter struct {
-	text       searchText
-	where      []string
-	args       []any
-	needAssets bool
+	text  searchText
+	where []string
+	args  []any
 }
 
 func (f *searchFilter) add(cond string, args ...any) {
@@ -26,13 +26,6 @@ func (f *searchFilter) whereSQL() string {
 		return "1 = 1"
 	}
 	return strings.Join(f.where, " AND ")
-}
-
-// upright is the expression for a side of the picture as seen: EXIF
-// orientations 5–8 and video rotations of ±90° swap width and height.
-func upright(side string) string {
-	other := map[string]string{"width": "height", "height": "width"}[side]
-	return "(CASE WHEN a.orientation BETWEEN 5 AND 8 OR abs(a.rotation) % 180 = 90 THEN a." + other + " ELSE a." + side + " END)"
 }
 
 func newSearchFilter(q SearchQuery, text searchText) *searchFilter {
@@ -48,29 +41,33 @@ func newSearchFilter(q SearchQuery, text searchText) *searchFilter {
 	}
 	f.addThemes(q.Themes)
 	f.addDates(q)
-	switch q.Orientation {
-	case OrientationLandscape:
-		f.add(upright("width") + " > " + upright("height"))
-	case OrientationPortrait:
-		f.add(upright("width") + " < " + upright("height"))
-	case OrientationSquare:
-		f.add(upright("width") + " = " + upright("height") + " AND a.width > 0")
+	if q.Orientation != "" {
+		f.add("s.shape = ?", q.Orientation)
 	}
-	f.needAssets = f.needAssets || q.Orientation != ""
+	// subs and complete list languages, each followed by a space; a
+	// "language" with a space in it is in no list.
 	if q.HasSubtitle != "" {
-		f.add("EXISTS (SELECT 1 FROM subtitle_tracks st WHERE st.asset_id = s.asset_id AND st.lang = ?)", q.HasSubtitle)
+		f.add("instr(' ' || s.subs, ?) > 0", langWord(q.HasSubtitle))
 	}
 	if q.LacksSubtitle != "" {
-		f.add("s.kind <> 'photo' AND NOT EXISTS (SELECT 1 FROM subtitle_tracks st WHERE st.asset_id = s.asset_id AND st.lang = ?)", q.LacksSubtitle)
+		f.add("s.kind <> 'photo' AND instr(' ' || s.subs, ?) = 0", langWord(q.LacksSubtitle))
 	}
 	if q.Incomplete != "" {
-		f.add(`(SELECT count(*) FROM asset_texts t WHERE t.asset_id = s.asset_id AND t.lang = ? AND t.field IN ('title', 'caption')
-			AND t.state = 'reviewed') < 2`, q.Incomplete)
+		f.add("instr(' ' || s.complete, ?) = 0", langWord(q.Incomplete))
 	}
 	if q.SHA256 != "" {
 		f.add("s.asset_id IN (SELECT id FROM assets WHERE sha256 = ?)", q.SHA256)
 	}
 	return f
+}
+
+// langWord is how a language appears in a list of languages; for a value
+// that cannot be a language it is a string no list holds.
+func langWord(lang string) string {
+	if strings.ContainsAny(lang, " \t\r\n") {
+		return "\n"
+	}
+	return " " + lang + " "
 }
 
 // addThemes keeps assets with any of the confirmed themes, a theme
@@ -99,102 +96,179 @@ func (f *searchFilter) addThemes(themes []string) {
 // Stored times are UTC RFC 3339; comparing with a bound cut before the
 // zone keeps string order right whatever the fraction of a second.
 func (f *searchFilter) addDates(q SearchQuery) {
-	col := "a.created_at"
+	col := "s.created_at"
 	if q.DateField == DateCaptured {
-		col = "a.captured_at"
+		col = sortKey(SortCaptured)
 	}
 	const bound = "2006-01-02T15:04:05"
 	if q.From != nil {
 		y, m, d := q.From.Date()
 		f.add(col+" >= ?", time.Date(y, m, d, 0, 0, 0, 0, q.From.Location()).UTC().Format(bound))
-		f.needAssets = true
 	}
 	if q.To != nil {
 		y, m, d := q.To.Date()
 		f.add(col+" < ?", time.Date(y, m, d+1, 0, 0, 0, 0, q.To.Location()).UTC().Format(bound))
-		f.needAssets = true
+		if q.DateField == DateCaptured {
+			f.add(col + " > ''") // no capture date: not in any range
+		}
 	}
 }
 
-// sortKey is the SQL expression a non-relevance order sorts on (desc).
+// sortKey is the SQL expression a non-relevance order sorts on (desc),
+// on the narrow rows (both are indexed).
 func sortKey(sortBy string) string {
 	if sortBy == SortCaptured {
-		return "coalesce(a.captured_at, '')"
+		return "coalesce(s.captured_at, '')"
 	}
-	return "a.created_at"
+	return "s.created_at"
 }
 
-func (d *DB) searchPage(ctx context.Context, q SearchQuery, f *searchFilter, cur *searchCursor) ([]Asset, string, error) {
-	var sqlText strings.Builder
-	var args []any
-	where, wargs := f.whereSQL(), f.args
-	if !f.text.empty() {
-		sqlText.WriteString(`WITH hit(docid, score) AS MATERIALIZED (SELECT rowid, bm25(asset_search) FROM asset_search WHERE asset_search MATCH ?),
-			ex(docid) AS MATERIALIZED (SELECT rowid FROM asset_search WHERE asset_search MATCH ?) `)
-		args = append(args, f.text.foldedMatch(), f.text.exactMatch())
-	}
-	var order string
-	offset := 0
+func (d *DB) searchPage(ctx context.Context, q SearchQuery, f *searchFilter, cur *searchCursor, gen int64) ([]Asset, string, error) {
+	var page []int64
+	var next string
+	var err error
 	if q.Sort == SortRelevance {
-		// Rank and cut the page on the narrow rows, driven by the hits;
-		// read the full asset rows for the page only.
-		cols, joins, _ := strings.Cut(assetColumns, "FROM assets a")
-		sqlText.WriteString(", page AS (SELECT s.asset_id AS id, s.docid IN ex AS exact, hit.score AS score FROM hit CROSS JOIN asset_search_docs s ON s.docid = hit.docid")
-		if f.needAssets {
-			sqlText.WriteString(" CROSS JOIN assets a ON a.id = s.asset_id")
-		}
-		sqlText.WriteString(" WHERE " + where + " ORDER BY exact DESC, score, s.asset_id DESC LIMIT ? OFFSET ?)")
-		sqlText.WriteString(" SELECT '', " + cols + " FROM page CROSS JOIN assets a ON a.id = page.id " + joins + " ORDER BY page.exact DESC, page.score, a.id DESC")
-		if cur != nil {
-			offset = cur.Offset
-		}
-		where, order = "", ""
+		page, next, err = d.relevancePage(ctx, q, f, cur, gen)
 	} else {
-		key := sortKey(q.Sort)
-		sqlText.WriteString("SELECT " + key + ", " + assetColumns + " JOIN asset_search_docs s ON s.asset_id = a.id")
-		if !f.text.empty() {
-			sqlText.WriteString(" JOIN hit ON hit.docid = s.docid")
-		}
-		if cur != nil {
-			where += " AND (" + key + ", a.id) < (?, ?)"
-			wargs = append(append([]any{}, wargs...), cur.Key, cur.ID)
-		}
-		order = " ORDER BY " + key + " DESC, a.id DESC LIMIT ?"
+		page, next, err = d.cachedSortedPage(ctx, q, f, cur, gen)
 	}
-	if where != "" {
-		sqlText.WriteString(" WHERE " + where + order)
+	if err != nil {
+		return nil, "", err
 	}
-	args = append(append(args, wargs...), q.Limit+1)
-	if q.Sort == SortRelevance {
-		args = append(args, offset)
+	out, err := d.assetsByDoc(ctx, page)
+	return out, next, err
+}
+
+// sortedPage cuts a page in date order on the narrow rows: the documents
+// and the cursor of the next page.
+func (d *DB) sortedPage(ctx context.Context, q SearchQuery, f *searchFilter, cur *searchCursor) ([]int64, string, error) {
+	var sqlText strings.Builder
+	key := sortKey(q.Sort)
+	args := append([]any{}, f.args...)
+	// Walk the order's index and stop at the page's end: rows are narrow
+	// and the text's matches are a set probed by docid (in the index), so
+	// even a rare match costs one pass over the index, while the
+	// planner's other choice, a filter's index then a sort, costs far
+	// more for common matches.
+	index := " INDEXED BY asset_search_docs_created"
+	if q.Sort == SortCaptured {
+		index = " INDEXED BY asset_search_docs_captured"
 	}
+	sqlText.WriteString("SELECT s.docid, " + key + ", s.asset_id FROM asset_search_docs s" + index + " WHERE " + f.whereSQL())
+	if !f.text.empty() {
+		sqlText.WriteString(" AND s.docid IN (SELECT rowid FROM asset_search WHERE asset_search MATCH ?)")
+		args = append(args, f.text.foldedMatch())
+	}
+	if cur != nil {
+		sqlText.WriteString(" AND (" + key + ", s.asset_id) < (?, ?)")
+		args = append(args, cur.Key, cur.ID)
+	}
+	sqlText.WriteString(" ORDER BY " + key + " DESC, s.asset_id DESC LIMIT ?")
+	args = append(args, q.Limit+1)
 	rows, err := d.db.QueryContext(ctx, sqlText.String(), args...)
 	if err != nil {
 		return nil, "", err
 	}
 	defer rows.Close()
-	var out []Asset
-	var keys []string
+	var page []int64
+	var keys, ids []string
 	for rows.Next() {
-		var key string
-		a, err := scanAsset(prefixScanner{rows, []any{&key}})
-		if err != nil {
+		var docid int64
+		var k, id string
+		if err := rows.Scan(&docid, &k, &id); err != nil {
 			return nil, "", err
 		}
-		out, keys = append(out, a), append(keys, key)
+		page, keys, ids = append(page, docid), append(keys, k), append(ids, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
-	if len(out) <= q.Limit {
-		return out, "", nil
+	if len(page) <= q.Limit {
+		return page, "", nil
 	}
-	out = out[:q.Limit]
-	next := searchCursor{Sort: q.Sort, Key: keys[q.Limit-1], ID: out[q.Limit-1].ID}
-	if q.Sort == SortRelevance {
-		next = searchCursor{Sort: q.Sort, Offset: offset + q.Limit}
+	next := searchCursor{Sort: q.Sort, Key: keys[q.Limit-1], ID: ids[q.Limit-1]}
+	return page[:q.Limit], next.encode(), nil
+}
+
+// relevancePage cuts the page from the ranking of the whole matching set
+// (exact matches first, then by bm25), which is cached until a write.
+func (d *DB) relevancePage(ctx context.Context, q SearchQuery, f *searchFilter, cur *searchCursor, gen int64) ([]int64, string, error) {
+	ranked, err := d.cachedRanking(ctx, f, gen)
+	if err != nil {
+		return nil, "", err
 	}
-	return out, next.encode(), nil
+	offset := 0
+	if cur != nil {
+		offset = cur.Offset
+	}
+	if offset >= len(ranked) {
+		return nil, "", nil
+	}
+	if len(ranked) <= offset+q.Limit {
+		return ranked[offset:], "", nil
+	}
+	return ranked[offset : offset+q.Limit], searchCursor{Sort: q.Sort, Offset: offset + q.Limit}.encode(), nil
+}
+
+// assetsByDoc reads the full asset rows of the documents, in their order.
+func (d *DB) assetsByDoc(ctx context.Context, page []int64) ([]Asset, error) {
+	if len(page) == 0 {
+		return nil, nil
+	}
+	cols, joins, _ := strings.Cut(assetColumns, "FROM assets a")
+	list, _ := json.Marshal(page)
+	rows, err := d.db.QueryContext(ctx, "SELECT s.docid, "+cols+" FROM asset_search_docs s CROSS JOIN assets a ON a.id = s.asset_id "+joins+
+		" WHERE s.docid IN (SELECT value FROM json_each(?))", string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byDoc := make(map[int64]Asset, len(page))
+	for rows.Next() {
+		var docid int64
+		a, err := scanAsset(prefixScanner{rows, []any{&docid}})
+		if err != nil {
+			return nil, err
+		}
+		byDoc[docid] = a
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]Asset, 0, len(page))
+	for _, id := range page {
+		if a, ok := byDoc[id]; ok { // gone since the page was cut
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// searchRanking lists the documents matching f (which has text) in
+// relevance order: exact matches (diacritics as typed) first, then by
+// bm25, then newest id first.
+func (d *DB) searchRanking(ctx context.Context, f *searchFilter) ([]int64, error) {
+	sqlText := `WITH hit(docid, score) AS MATERIALIZED (SELECT rowid, bm25(asset_search) FROM asset_search WHERE asset_search MATCH ?),
+		ex(docid) AS MATERIALIZED (SELECT rowid FROM asset_search WHERE asset_search MATCH ?)
+		SELECT coalesce(group_concat(s.docid, ',' ORDER BY s.docid IN ex DESC, hit.score, s.asset_id DESC), '')
+		FROM hit CROSS JOIN asset_search_docs s ON s.docid = hit.docid WHERE ` + f.whereSQL()
+	args := append([]any{f.text.foldedMatch(), f.text.exactMatch()}, f.args...)
+	var list string
+	if err := d.db.QueryRowContext(ctx, sqlText, args...).Scan(&list); err != nil {
+		return nil, err
+	}
+	if list == "" {
+		return nil, nil
+	}
+	ids := make([]int64, 0, strings.Count(list, ",")+1)
+	for v := range strings.SplitSeq(list, ",") {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, n)
+	}
+	return ids, nil
 }
 
 // prefixScanner scans leading extra columns before an asset's.
@@ -210,24 +284,16 @@ func (p prefixScanner) Scan(dest ...any) error { return p.s.Scan(append(p.pre, d
 // the combinations are few.
 func (d *DB) searchFacets(ctx context.Context, f *searchFilter) (map[string]map[string]int, int, error) {
 	var b strings.Builder
-	var args []any
-	if f.text.empty() {
-		b.WriteString("SELECT s.kind, s.status, o.name, s.themes, count(*) FROM asset_search_docs s JOIN organisations o ON o.id = s.org_id")
-	} else {
-		b.WriteString(`SELECT s.kind, s.status, o.name, s.themes, count(*) FROM asset_search CROSS JOIN asset_search_docs s ON s.docid = asset_search.rowid
-			JOIN organisations o ON o.id = s.org_id`)
-	}
-	if f.needAssets {
-		b.WriteString(" JOIN assets a ON a.id = s.asset_id")
-	}
-	b.WriteString(" WHERE " + f.whereSQL())
+	b.WriteString("SELECT s.kind, s.status, s.org_id, s.themes, count(*) FROM asset_search_docs s WHERE " + f.whereSQL())
+	args := append([]any{}, f.args...)
 	if !f.text.empty() {
-		b.WriteString(" AND asset_search MATCH ?")
+		b.WriteString(" AND s.docid IN (SELECT rowid FROM asset_search WHERE asset_search MATCH ?)")
+		args = append(args, f.text.foldedMatch())
 	}
 	b.WriteString(" GROUP BY s.kind, s.status, s.org_id, s.themes")
-	args = append(args, f.args...)
-	if !f.text.empty() {
-		args = append(args, f.text.foldedMatch())
+	names, err := d.orgNames(ctx)
+	if err != nil {
+		return nil, 0, err
 	}
 	rows, err := d.db.QueryContext(ctx, b.String(), args...)
 	if err != nil {
@@ -236,17 +302,25 @@ func (d *DB) searchFacets(ctx context.Context, f *searchFilter) (map[string]map[
 	defer rows.Close()
 	facets := map[string]map[string]int{FacetTheme: {}, FacetKind: {}, FacetStatus: {}, FacetOrganisation: {}}
 	total := 0
+	themeKeys := map[string][]string{} // the same themes recur in many groups
 	for rows.Next() {
-		var kind, status, org, themes string
+		var kind, status, themes string
+		var orgID int64
 		var n int
-		if err := rows.Scan(&kind, &status, &org, &themes, &n); err != nil {
+		if err := rows.Scan(&kind, &status, &orgID, &themes, &n); err != nil {
 			return nil, 0, err
 		}
+		org := names[orgID]
 		total += n
 		facets[FacetKind][kind] += n
 		facets[FacetStatus][status] += n
 		facets[FacetOrganisation][org] += n
-		for _, t := range themeFacetKeys(themes) {
+		keys, ok := themeKeys[themes]
+		if !ok {
+			keys = themeFacetKeys(themes)
+			themeKeys[themes] = keys
+		}
+		for _, t := range keys {
 			facets[FacetTheme][t] += n
 		}
 	}
@@ -269,4 +343,23 @@ func themeFacetKeys(themes string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// orgNames maps organisation ids to names (the organisations are few).
+func (d *DB) orgNames(ctx context.Context) (map[int64]string, error) {
+	rows, err := d.db.QueryContext(ctx, "SELECT id, name FROM organisations")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	names := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		names[id] = name
+	}
+	return names, rows.Err()
 }
