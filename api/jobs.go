@@ -57,14 +57,7 @@ func renditionFileName(a catalog.Asset, f catalog.File) string {
 	if f.MIME == "video/mp4" {
 		ext = ".mp4"
 	}
-	stem := a.RawFileName
-	for i := len(stem) - 1; i > 0; i-- {
-		if stem[i] == '.' {
-			stem = stem[:i]
-			break
-		}
-	}
-	return stem + "_" + f.Name + ext
+	return stem(a.RawFileName) + "_" + f.Name + ext
 }
 
 func (s *Server) redirectToBlob(c *gin.Context, f catalog.File, name string) {

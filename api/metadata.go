@@ -25,11 +25,12 @@ func (s *Server) patchAsset(c *gin.Context) {
 	if !decodeJSON(c, &p) {
 		return
 	}
-	if _, err := s.db.EditMetadata(c.Request.Context(), a.ID, p.edit(), principal(c), s.cfg.Languages, s.cfg.Glossary); err != nil {
+	m, err := s.db.EditMetadata(c.Request.Context(), a.ID, p.edit(), principal(c), s.cfg.Languages, s.cfg.Glossary)
+	if err != nil {
 		s.failMeta(c, err)
 		return
 	}
-	if err := s.suggestThemes(c, a.ID); err != nil {
+	if err := s.suggestThemesFrom(c, a.ID, m); err != nil {
 		s.fail(c, err)
 		return
 	}

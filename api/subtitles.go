@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -108,17 +109,12 @@ func (s *Server) getSubtitleFile(c *gin.Context) {
 	if format == "vtt" {
 		body, mime = tr.VTT(), "text/vtt; charset=utf-8"
 	}
-	stem := strings.TrimSuffix(a.RawFileName, pathExt(a.RawFileName))
-	c.Header("Content-Disposition", storage.ContentDisposition(stem+"."+lang+"."+format))
+	c.Header("Content-Disposition", storage.ContentDisposition(stem(a.RawFileName)+"."+lang+"."+format))
 	c.Data(http.StatusOK, mime, body)
 }
 
-func pathExt(name string) string {
-	if i := strings.LastIndexByte(name, '.'); i > 0 {
-		return name[i:]
-	}
-	return ""
-}
+// stem is a file name without its extension ("Lễ hội.mp4" → "Lễ hội").
+func stem(name string) string { return strings.TrimSuffix(name, path.Ext(name)) }
 
 // fixSubtitles applies a one-call fix: shift, scale, rewrap.
 func (s *Server) fixSubtitles(c *gin.Context) {

@@ -124,5 +124,13 @@ func (s *Server) suggestThemes(c *gin.Context, assetID string) error {
 	if err != nil {
 		return err
 	}
+	return s.suggestThemesFrom(c, assetID, m)
+}
+
+// suggestThemesFrom is suggestThemes with the metadata already at hand.
+func (s *Server) suggestThemesFrom(c *gin.Context, assetID string, m catalog.Metadata) error {
+	if s.cfg.Themes == nil {
+		return nil
+	}
 	return s.db.SuggestThemes(c.Request.Context(), assetID, s.cfg.Themes.Suggest(m.AllText()...))
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/quangba/quangba/catalog"
@@ -88,7 +89,7 @@ func languageOf(t probe.Text, langs []string) string {
 	if l := tagLang(t.Lang, langs); l != "" {
 		return l
 	}
-	if l := vntext.Lang(t.Value); contains(langs, l) {
+	if l := vntext.Lang(t.Value); slices.Contains(langs, l) {
 		return l
 	}
 	return langs[0]
@@ -101,7 +102,7 @@ func tagLang(tag string, langs []string) string {
 	if short, ok := threeLetter[base]; ok {
 		base = short
 	}
-	if contains(langs, base) {
+	if slices.Contains(langs, base) {
 		return base
 	}
 	return ""
@@ -110,15 +111,6 @@ func tagLang(tag string, langs []string) string {
 // threeLetter maps ISO 639-2 codes (video container tags use them) to ISO 639-1.
 var threeLetter = map[string]string{"vie": "vi", "eng": "en", "fra": "fr", "fre": "fr", "zho": "zh", "chi": "zh",
 	"kor": "ko", "jpn": "ja", "rus": "ru", "deu": "de", "ger": "de", "khm": "km", "lao": "lo", "tha": "th"}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 // merge lays sent over e field by field.
 func merge(e, sent catalog.MetaEdit) catalog.MetaEdit {

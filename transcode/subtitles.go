@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/quangba/quangba/catalog"
@@ -56,7 +57,7 @@ func (s *Subtitles) Attach(ctx context.Context, a catalog.Asset, lang, name stri
 	if a.Kind == catalog.KindPhoto {
 		return Checked{}, fmt.Errorf("%w: asset %s is a photo", ErrNotVideo, a.ID)
 	}
-	if !contains(s.cfg.Langs, lang) {
+	if !slices.Contains(s.cfg.Langs, lang) {
 		return Checked{}, fmt.Errorf("%w: %q (use %v)", ErrNoSubtitleLang, lang, s.cfg.Langs)
 	}
 	text, enc, err := subtitle.Decode(data)
@@ -142,15 +143,6 @@ func (s *Subtitles) Alignment(ctx context.Context, a catalog.Asset) ([]subtitle.
 		return nil, nil // nothing to compare yet
 	}
 	return subtitle.Align(x, y, s.cfg.AlignTolerance), nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Finding is a check finding as stored and as the API shows it.
