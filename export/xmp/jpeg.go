@@ -39,13 +39,18 @@ type segment struct {
 // are dropped; EXIF, ICC and the image data are copied byte for byte. The
 // new segments go after the leading JFIF and EXIF segments, where readers
 // that expect EXIF right after SOI still find it.
+//
+// With m.StripLocation, every EXIF segment has its GPS IFD blanked in
+// place (see stripEXIFGPS); an EXIF segment too malformed for that is
+// dropped whole, since the position must not travel. Extended XMP goes
+// in any case, as our packet replaces the main one it extends.
 func EmbedJPEG(w io.Writer, r io.Reader, m Metadata) error {
 	ours, err := metadataSegments(m)
 	if err != nil {
 		return err
 	}
 	br, bw := bufio.NewReader(r), bufio.NewWriter(w)
-	if err := copyHeader(bw, br, ours); err != nil {
+	if err := copyHeader(bw, br, ours, m.StripLocation); err != nil {
 		return err
 	}
 	if _, err := io.Copy(bw, br); err != nil {
@@ -83,8 +88,9 @@ func photoshopIRB(iim []byte) []byte {
 }
 
 // copyHeader copies SOI and the segments up to and including SOS,
-// dropping old metadata and inserting ours.
-func copyHeader(w *bufio.Writer, r *bufio.Reader, ours []segment) error {
+// dropping old metadata and inserting ours, and blanking EXIF GPS when
+// stripLocation is set.
+func copyHeader(w *bufio.Writer, r *bufio.Reader, ours []segment, stripLocation bool) error {
 	var soi [2]byte
 	if _, err := io.ReadFull(r, soi[:]); err != nil || soi != [2]byte{0xff, markSOI} {
 		return fmt.Errorf("%w: it does not start with the SOI marker FFD8", ErrNotJPEG)
@@ -97,6 +103,9 @@ func copyHeader(w *bufio.Writer, r *bufio.Reader, ours []segment) error {
 		}
 		if s.oldMetadata() {
 			continue
+		}
+		if stripLocation && s.isEXIF() && stripEXIFGPS(s.payload[len(exifHeader):]) != nil {
+			continue // privacy wins over keeping a malformed EXIF block
 		}
 		if ours != nil && !s.leading() {
 			for _, o := range ours {
@@ -122,7 +131,11 @@ func (s segment) oldMetadata() bool {
 }
 
 func (s segment) leading() bool {
-	return s.marker == markAPP0 || s.marker == markAPP1 && bytes.HasPrefix(s.payload, []byte(exifHeader))
+	return s.marker == markAPP0 || s.isEXIF()
+}
+
+func (s segment) isEXIF() bool {
+	return s.marker == markAPP1 && bytes.HasPrefix(s.payload, []byte(exifHeader))
 }
 
 // readSegment reads the next marker and its payload. Markers without a

@@ -31,6 +31,14 @@ type Metadata struct {
 	GPS         *GPS
 
 	DigitalSourceType string // IPTC NewsCodes URI
+
+	// StripLocation also removes the position the file itself carries, for
+	// pictures from border and defence areas whose place must not leave
+	// the building. It implies WithoutLocation for what we write, and
+	// EmbedJPEG blanks the EXIF GPS IFD (dropping the whole EXIF segment
+	// when it is too malformed to blank safely) while AppendMP4 blanks the
+	// location boxes in moov (©xyz, loci, location keys, old XMP) in place.
+	StripLocation bool
 }
 
 // WithoutLocation returns m without GPS, sublocation and city, keeping

@@ -32,21 +32,27 @@ func MP4Box(m Metadata) ([]byte, error) {
 // layout stay valid. An XMP box already in the file becomes a zero-filled
 // 'free' box of the same size, so readers see only the new metadata and
 // the old (perhaps more precise) location does not travel along.
+//
+// With m.StripLocation, the 'moov' box (and only it: mdat still streams)
+// is read into memory, up to 64 MiB, and its location boxes are blanked
+// the same way (see stripMoovLocation); a moov too large or too malformed
+// to walk is an error, not a file with its position left in.
 func AppendMP4(w io.Writer, r io.Reader, m Metadata) error {
 	box, err := MP4Box(m)
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriter(w)
-	if err := copyBoxes(bw, bufio.NewReader(r)); err != nil {
+	if err := copyBoxes(bw, bufio.NewReader(r), m.StripLocation); err != nil {
 		return err
 	}
 	bw.Write(box)
 	return bw.Flush()
 }
 
-// copyBoxes copies top-level boxes one by one until the end of r.
-func copyBoxes(w io.Writer, r *bufio.Reader) error {
+// copyBoxes copies top-level boxes one by one until the end of r,
+// stripping the location from moov when stripLocation is set.
+func copyBoxes(w io.Writer, r *bufio.Reader, stripLocation bool) error {
 	for i := 0; ; i++ {
 		h, err := readBoxHeader(r, i == 0)
 		if err == io.EOF {
@@ -55,7 +61,12 @@ func copyBoxes(w io.Writer, r *bufio.Reader) error {
 		if err != nil {
 			return err
 		}
-		if err := copyBox(w, r, h); err != nil {
+		if stripLocation && h.typ == "moov" {
+			err = copyMoovStripped(w, r, h)
+		} else {
+			err = copyBox(w, r, h)
+		}
+		if err != nil {
 			return err
 		}
 	}

@@ -75,6 +75,9 @@ func pick(t LangText, def string) string {
 
 // clean returns a copy of m with every text cleaned; m is left alone.
 func (m Metadata) clean() Metadata {
+	if m.StripLocation {
+		m = m.WithoutLocation()
+	}
 	c := m
 	c.DefaultLang = strings.TrimSpace(m.DefaultLang)
 	for _, p := range []*LangText{&c.Title, &c.Description, &c.AltText, &c.Rights, &c.UsageTerms,
