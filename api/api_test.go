@@ -26,6 +26,8 @@ import (
 	"github.com/quangba/quangba/api"
 	"github.com/quangba/quangba/catalog"
 	"github.com/quangba/quangba/catalog/theme"
+	"github.com/quangba/quangba/export"
+	"github.com/quangba/quangba/export/profile"
 	"github.com/quangba/quangba/ingest"
 	"github.com/quangba/quangba/internal/miniotest"
 	"github.com/quangba/quangba/internal/testenv"
@@ -81,7 +83,16 @@ func newFixture(t *testing.T, store storage.Store, tune func(*ingest.Config)) *f
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := api.New(api.Config{MaxUploadBytes: cfg.MaxVideoBytes + 1<<20, Themes: themes}, db, in, jobs, subs, store, log)
+	profiles, err := profile.LoadFS(os.DirFS("../configs"), "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*profile.Profile{}
+	for _, p := range profiles {
+		byID[p.ID] = p
+	}
+	exp := &export.Exporter{DB: db, Store: store, Profiles: byID, Themes: themes}
+	s := api.New(api.Config{MaxUploadBytes: cfg.MaxVideoBytes + 1<<20, Themes: themes, Export: exp}, db, in, jobs, subs, store, log)
 	f := &fixture{srv: httptest.NewServer(s.Handler()), db: db, jobs: jobs}
 	t.Cleanup(f.srv.Close)
 	f.contribA = token(t, db, "Báo Đắk Lắk", catalog.RoleContributor)

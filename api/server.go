@@ -15,6 +15,7 @@ import (
 
 	"github.com/quangba/quangba/catalog"
 	"github.com/quangba/quangba/catalog/theme"
+	"github.com/quangba/quangba/export"
 	"github.com/quangba/quangba/ingest"
 	"github.com/quangba/quangba/storage"
 	"github.com/quangba/quangba/transcode"
@@ -30,6 +31,7 @@ type Config struct {
 	Languages      []string          // metadata languages, the first is the default (default: vi, en)
 	Glossary       catalog.Suggester // suggests translations of short fields (optional)
 	Themes         *theme.Taxonomy   // the theme tree (optional: no themes)
+	Export         *export.Exporter  // packages and bundles (optional: 503 on package routes)
 }
 
 // SignedBlobs is implemented by stores whose signed URLs we serve ourselves
@@ -47,6 +49,8 @@ type Server struct {
 	subs   *transcode.Subtitles
 	store  storage.Store
 	log    *slog.Logger
+
+	exporting chan struct{} // one bundle is built at a time
 }
 
 // New returns a Server.
@@ -57,7 +61,7 @@ func New(cfg Config, db *catalog.DB, in *ingest.Service, jobs Jobs, subs *transc
 	if len(cfg.Languages) == 0 {
 		cfg.Languages = []string{"vi", "en"}
 	}
-	return &Server{cfg: cfg, db: db, ingest: in, jobs: jobs, subs: subs, store: store, log: log}
+	return &Server{cfg: cfg, db: db, ingest: in, jobs: jobs, subs: subs, store: store, log: log, exporting: make(chan struct{}, 1)}
 }
 
 // Handler returns the routes.
@@ -95,6 +99,18 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/jobs", s.listJobs)
 	v1.GET("/jobs/:id", s.getJob)
 	v1.POST("/jobs/:id/retry", s.retryJob)
+	pk := v1.Group("/packages", s.packer)
+	pk.POST("", s.createPackage)
+	pk.GET("", s.listPackages)
+	pk.GET("/:id", s.getPackage)
+	pk.PATCH("/:id", s.patchPackage)
+	pk.POST("/:id/assets", s.addPackageAssets)
+	pk.DELETE("/:id/assets/:asset_id", s.removePackageAsset)
+	pk.GET("/:id/validation", s.packageValidation)
+	pk.POST("/:id/export", s.postExport)
+	pk.GET("/:id/exports", s.listExports)
+	pk.GET("/:id/exports/:n", s.getExport)
+	pk.POST("/:id/submissions", s.postSubmission)
 	r.NoRoute(func(c *gin.Context) {
 		writeError(c, http.StatusNotFound, "not_found", "Không tìm thấy địa chỉ này.", "No such endpoint.")
 	})

@@ -5,10 +5,11 @@ package configs
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -30,6 +31,7 @@ type Config struct {
 	Transcode Transcode `yaml:"transcode"`
 	Metadata  Metadata  `yaml:"metadata"`
 	Subtitles Subtitles `yaml:"subtitles"`
+	Export    Export    `yaml:"export"`
 	HomeOrg   string    `yaml:"home_org"` // organisation that command-line ingests belong to by default
 	Log       LogLevel  `yaml:"log_level"`
 }
@@ -91,6 +93,35 @@ func (c Config) ThemesYAML() ([]byte, error) {
 		return nil, fmt.Errorf("config: metadata.themes: %w", err)
 	}
 	return b, nil
+}
+
+// Export sets where submission profiles come from.
+type Export struct {
+	// Profiles is a folder of *.yaml profiles added to the built-in
+	// configs/profiles; a file with a built-in profile's id replaces it
+	// (default: "", the built-in ones only).
+	Profiles string `yaml:"profiles"`
+}
+
+//go:embed profiles/*.yaml
+var builtinProfiles embed.FS
+
+// ProfileSources returns the folders submission profiles are read from, in
+// order: the built-in one, then the configured one (if any). Each is a
+// file system and the folder inside it.
+func (c Config) ProfileSources() []ProfileSource {
+	out := []ProfileSource{{Name: "configs/profiles (built in)", FS: builtinProfiles, Dir: "profiles"}}
+	if c.Export.Profiles != "" {
+		out = append(out, ProfileSource{Name: c.Export.Profiles, FS: os.DirFS(c.Export.Profiles), Dir: "."})
+	}
+	return out
+}
+
+// ProfileSource is a folder of profile files.
+type ProfileSource struct {
+	Name string // for messages
+	FS   fs.FS
+	Dir  string
 }
 
 //go:embed glossary.yaml

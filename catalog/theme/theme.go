@@ -20,6 +20,9 @@ type Theme struct {
 	EN       string              `yaml:"en"`
 	Keywords map[string][]string `yaml:"keywords"` // language → keywords
 	Children []Theme             `yaml:"children"`
+	// StripLocation keeps GPS and the precise place out of exported files
+	// of assets on this theme or any of its sub-themes (border areas).
+	StripLocation bool `yaml:"strip_location"`
 }
 
 // Taxonomy is the parsed themes file.
@@ -84,6 +87,24 @@ func (t *Taxonomy) add(th *Theme, parent string) error {
 func (t *Taxonomy) Get(id string) (Theme, bool) {
 	th, ok := t.byID[id]
 	return th, ok
+}
+
+// StripsLocation reports whether any of the themes, or a theme above one of
+// them, requires location data to be stripped from exported files.
+func (t *Taxonomy) StripsLocation(ids []string) bool {
+	for _, id := range ids {
+		for {
+			if th, ok := t.byID[id]; ok && th.StripLocation {
+				return true
+			}
+			i := strings.LastIndexByte(id, '/')
+			if i < 0 {
+				break
+			}
+			id = id[:i]
+		}
+	}
+	return false
 }
 
 // Labels maps every theme id to its label in lang ("vi" or "en").

@@ -63,3 +63,22 @@ func TestParseRefuses(t *testing.T) {
 		}
 	}
 }
+
+func TestStripsLocationOnBorderAndBelow(t *testing.T) {
+	tx := shipped(t)
+	cases := []struct {
+		ids  []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"tourism", "ocop/coffee"}, false},
+		{[]string{"border"}, true},
+		{[]string{"tourism", "border/fishing"}, true}, // inherited from the parent
+		{[]string{"nonexistent/child"}, false},
+	}
+	for _, c := range cases {
+		if got := tx.StripsLocation(c.ids); got != c.want {
+			t.Errorf("StripsLocation(%v) = %v, want %v", c.ids, got, c.want)
+		}
+	}
+}

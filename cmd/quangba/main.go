@@ -22,6 +22,11 @@ Usage:
   quangba search [--json] [filters] WORDS...     search the catalogue the way people type
   quangba report --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|xlsx|json] [--out FILE]   activity report
   quangba token create --org NAME --role ROLE [--user NAME] print a new API token
+  quangba user add --org NAME --role ROLE --name LOGIN [--display NAME] [--password PASS]   add a user who logs in
+  quangba user passwd --name LOGIN               reset a user's password
+  quangba user list [--org NAME]                 list users
+  quangba validate FILE... --profile ID [--json] check files against a submission profile
+  quangba export PACKAGE --format zip|bagit --out FILE [--acknowledge-warnings]   export a package
 
 Run "quangba COMMAND --help" for a command's flags.
 `
@@ -41,6 +46,7 @@ func run(ctx context.Context, args []string) int {
 	}
 	cmds := map[string]func(context.Context, []string) int{
 		"serve": cmdServe, "worker": cmdWorker, "ingest": cmdIngest, "cut": cmdCut, "subtitles": cmdSubtitles, "report": cmdReport, "search": cmdSearch, "token": cmdToken,
+		"user": cmdUser, "validate": cmdValidate, "export": cmdExport,
 	}
 	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Print(usage)

@@ -38,6 +38,11 @@ func serve(ctx context.Context, a *app) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
 	}
+	if n, err := a.db.FailInterruptedExports(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		a.log.Warn("exports interrupted by the last stop were marked failed", "count", n)
+	}
 	srv := &http.Server{Handler: a.apiServer().Handler(), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	a.log.Info("Quảng Bá is serving", "addr", "http://"+ln.Addr().String(), "data", a.cfg.DataDir, "storage", storageName(a),
 		"workers", a.jobs.Workers())

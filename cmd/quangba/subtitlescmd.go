@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -155,8 +156,9 @@ func writeAtomic(path string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// reorder lets flags follow the file name ("check FILE --json").
-func reorder(args []string) []string {
+// reorder lets flags follow the file name ("check FILE --json"); --json
+// and the booleans named take no value.
+func reorder(args []string, booleans ...string) []string {
 	var flags, rest []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -165,7 +167,8 @@ func reorder(args []string) []string {
 			continue
 		}
 		flags = append(flags, a)
-		boolean := strings.TrimLeft(a, "-") == "json"
+		name := strings.TrimLeft(a, "-")
+		boolean := name == "json" || slices.Contains(booleans, name)
 		if !boolean && !strings.Contains(a, "=") && i+1 < len(args) {
 			flags = append(flags, args[i+1])
 			i++

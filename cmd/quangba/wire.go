@@ -14,6 +14,8 @@ import (
 	"github.com/quangba/quangba/catalog/glossary"
 	"github.com/quangba/quangba/catalog/theme"
 	"github.com/quangba/quangba/configs"
+	"github.com/quangba/quangba/export"
+	"github.com/quangba/quangba/export/profile"
 	"github.com/quangba/quangba/ingest"
 	"github.com/quangba/quangba/storage"
 	"github.com/quangba/quangba/storage/local"
@@ -34,6 +36,7 @@ type app struct {
 	subs   *transcode.Subtitles
 	gloss  *glossary.Glossary
 	themes *theme.Taxonomy
+	export *export.Exporter
 }
 
 // build wires the components in dependency order.
@@ -54,6 +57,10 @@ func build(ctx context.Context, cfg configs.Config) (*app, error) {
 		return nil, err
 	}
 	if a.themes, err = theme.Parse(ty); err != nil {
+		return nil, err
+	}
+	profiles, err := loadProfiles(cfg)
+	if err != nil {
 		return nil, err
 	}
 	db, err := catalog.Open(ctx, cfg.Path("catalog.db"))
@@ -77,7 +84,25 @@ func build(ctx context.Context, cfg configs.Config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
+	a.export = &export.Exporter{DB: db, Store: a.store, Profiles: profiles, Themes: a.themes, Langs: cfg.Metadata.Languages}
 	return a, nil
+}
+
+// loadProfiles reads the built-in submission profiles, then the configured
+// folder's, which replace built-in ones with the same id. A broken file
+// stops start-up with its name, line and rule.
+func loadProfiles(cfg configs.Config) (map[string]*profile.Profile, error) {
+	out := map[string]*profile.Profile{}
+	for _, src := range cfg.ProfileSources() {
+		ps, err := profile.LoadFS(src.FS, src.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("profiles in %s: %w", src.Name, err)
+		}
+		for _, p := range ps {
+			out[p.ID] = p
+		}
+	}
+	return out, nil
 }
 
 func transcodeConfig(cfg configs.Config) transcode.Config {
@@ -118,7 +143,7 @@ func ingestConfig(cfg configs.Config) ingest.Config {
 
 func (a *app) apiServer() *api.Server {
 	return api.New(api.Config{MaxUploadBytes: a.cfg.Ingest.MaxVideoMB<<20 + 1<<20,
-		Languages: a.cfg.Metadata.Languages, Glossary: a.gloss, Themes: a.themes}, a.db, a.ingest, a.jobs, a.subs, a.store, a.log)
+		Languages: a.cfg.Metadata.Languages, Glossary: a.gloss, Themes: a.themes, Export: a.export}, a.db, a.ingest, a.jobs, a.subs, a.store, a.log)
 }
 
 func subtitleConfig(cfg configs.Config) transcode.SubtitleConfig {
