@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/quangba/quangba/internal/miniotest"
@@ -41,12 +42,19 @@ func main() {
 	sizeMB := flag.Int("size-mb", 1024, "size of the test video in MiB")
 	runs := flag.Int("runs", 3, "runs per mode (the median is reported)")
 	dir := flag.String("dir", ".bench", "folder for the test video and scratch data")
-	only := flag.String("only", "all", "which section to run: all, ingest, photo, video or search")
+	only := flag.String("only", "all", "which section to run: all, ingest, photo, video, search or export")
 	photoSrc := flag.String("photo-src", "testdata/media/images/highres/mde_Samsung_SM-G935L_Galaxy_S7_Edge.jpg", "real photograph the photo bench sources are made from")
 	flag.Parse()
 	ctx := context.Background()
 	if *child == "photo-rss" {
 		if err := runPhotoChild(ctx, *file); err != nil {
+			fmt.Fprintln(os.Stderr, "qbbench child:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if strings.HasPrefix(*child, "export-") {
+		if err := runExportChild(ctx, *child, *file, *endpoint, *keys, *work); err != nil {
 			fmt.Fprintln(os.Stderr, "qbbench child:", err)
 			os.Exit(1)
 		}
@@ -69,6 +77,7 @@ func main() {
 		{"video", func() error { return runVideoBench(ctx, *dir) }},
 		{"photo", func() error { return runPhotoBench(ctx, *dir, *photoSrc) }},
 		{"search", func() error { return runSearchBench(ctx, *dir) }},
+		{"export", func() error { return runExportBench(ctx, *dir, *photoSrc, *runs) }},
 	}
 	known := *only == "all"
 	for _, s := range sections {
@@ -133,6 +142,11 @@ func measure(ctx context.Context, mode, video, endpoint, keys, work string) (mea
 	if err != nil {
 		return measurement{}, err
 	}
+	return parseChild(out)
+}
+
+// parseChild reads a child's {"Seconds", "PeakKB"} line.
+func parseChild(out []byte) (measurement, error) {
 	var r struct{ Seconds, PeakKB float64 }
 	if err := json.Unmarshal(out, &r); err != nil || r.PeakKB == 0 {
 		return measurement{}, fmt.Errorf("child output %q: %v", out, err)

@@ -61,7 +61,7 @@ type Field struct{ Name, Value string }
 type Sum struct {
 	Path           string
 	Size           int64
-	SHA256, SHA512 string
+	SHA256, SHA512 string // SHA512 is "" in a plain zip
 }
 
 // Writer streams a bundle. It is not safe for concurrent use.
@@ -259,7 +259,11 @@ func (w *Writer) open(name, label string) (*entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &entry{zf: zf, path: label, h256: sha256.New(), h512: sha512.New()}, nil
+	e := &entry{zf: zf, path: label, h256: sha256.New(), h512: discardHash{}}
+	if w.opt.Format == BagIt { // only bags list SHA-512 sums
+		e.h512 = sha512.New()
+	}
+	return e, nil
 }
 
 // entry is the io.Writer returned by Create: it streams into the zip entry
@@ -287,7 +291,7 @@ func (e *entry) Write(p []byte) (int, error) {
 	}
 	var n int
 	var err error
-	if len(p) >= parallelHash {
+	if _, none := e.h512.(discardHash); !none && len(p) >= parallelHash {
 		// SHA-512 is the slowest stage; run it beside the zip write and
 		// SHA-256. Both only read p, and Write returns after both finish.
 		// Hashing all of p is only wrong if the zip write fails, and then
@@ -309,6 +313,15 @@ func (e *entry) Write(p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// discardHash stands in for SHA-512 in a plain zip, which lists none.
+type discardHash struct{}
+
+func (discardHash) Write(p []byte) (int, error) { return len(p), nil }
+func (discardHash) Sum(b []byte) []byte         { return b }
+func (discardHash) Reset()                      {}
+func (discardHash) Size() int                   { return 0 }
+func (discardHash) BlockSize() int              { return 1 }
 
 var copyBufs = sync.Pool{New: func() any { return new([1 << 20]byte) }}
 
