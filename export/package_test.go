@@ -237,6 +237,14 @@ func TestBagExportIsVerifiableAndReproducible(t *testing.T) {
 	ctx := context.Background()
 	big := w.add("images/highres/mde_Samsung_SM-G935L_Galaxy_S7_Edge.jpg", "Hồ Lắk lúc bình minh", "Lak Lake at dawn", "Nguyễn Văn A")
 	clip := w.add("video/mp4ff_bbb_prog_10s.mp4", "Phim ngắn", "Short film", "Nguyễn Văn A")
+	srt := "1\r\n00:00:01,000 --> 00:00:03,000\r\nXin chào Đắk Lắk\r\n"
+	if _, err := store.Put(ctx, "subtitles/"+clip.ID+"/vi.srt", strings.NewReader(srt), int64(len(srt)), storage.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.env.DB.PutSubtitle(ctx, &catalog.SubtitleTrack{AssetID: clip.ID, Lang: "vi", Source: "vi.srt", Encoding: "UTF-8",
+		StorageKey: "subtitles/" + clip.ID + "/vi.srt", Cues: 1}, w.curator); err != nil {
+		t.Fatal(err)
+	}
 	p := w.pkg("happyvietnam-2025", big.ID, clip.ID)
 
 	e1, b1 := w.export(p.ID, "bagit")
@@ -271,8 +279,12 @@ func TestBagExportIsVerifiableAndReproducible(t *testing.T) {
 			t.Errorf("bag-info.txt lacks %q:\n%s", want, info)
 		}
 	}
-	if files != 5 { // photo, clip, poster, manifest.json, manifest.csv
-		t.Errorf("payload files = %d, want 5", files)
+	if files != 6 { // photo, clip, poster, vi subtitles, manifest.json, manifest.csv
+		t.Errorf("payload files = %d, want 6", files)
+	}
+	sub, err := os.ReadFile(filepath.Join(bag, "data", "nguyen-van-a-002-phim-ngan.vi.srt"))
+	if err != nil || string(sub) != srt {
+		t.Errorf("subtitle sidecar: %v %q", err, sub)
 	}
 
 	var m export.Manifest
@@ -280,7 +292,7 @@ func TestBagExportIsVerifiableAndReproducible(t *testing.T) {
 	if err != nil || json.Unmarshal(mj, &m) != nil {
 		t.Fatalf("manifest.json: %v\n%s", err, mj)
 	}
-	if m.Profile.ID != "happyvietnam-2025" || m.Profile.Version == "" || len(m.Assets) != 2 || len(m.Files) != 3 {
+	if m.Profile.ID != "happyvietnam-2025" || m.Profile.Version == "" || len(m.Assets) != 2 || len(m.Files) != 4 || m.Files[3].Role != "subtitles" || m.Files[3].Lang != "vi" {
 		t.Errorf("manifest = %+v", m)
 	}
 	photo := filepath.Join(bag, "data", m.Assets[0].File)
