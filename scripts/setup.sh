@@ -4,7 +4,8 @@
 #                           libjpeg-turbo (fast JPEG path), libheif's
 #                           heif-convert (HEIC/HEIF/AVIF decoding) and the
 #                           Noto fonts (burned-in Vietnamese subtitles)
-#   scripts/setup.sh test   the above, exiftool, and a MinIO server for the S3 tests
+#   scripts/setup.sh test   the above, exiftool, a MinIO server for the S3 tests
+#                           and Debian's Chromium for the browser tests
 #   scripts/setup.sh bench  the above and vipsthumbnail (a reference, bench only)
 # Tools built from source go to $QUANGBA_TOOLS_DIR (default: .tools, git-ignored).
 set -euo pipefail
@@ -59,6 +60,11 @@ need_exiftool() {
   command -v exiftool >/dev/null || apt_install libimage-exiftool-perl
 }
 
+# The end-to-end tests drive a real headless Chromium through chromedp.
+need_chromium() {
+  command -v chromium >/dev/null || apt_install chromium
+}
+
 need_minio() {
   if [ -x "$tools/bin/minio" ] && [ -f "$tools/bin/minio.version" ] && [ "$(cat "$tools/bin/minio.version")" = "$minio_version" ]; then
     return 0
@@ -71,7 +77,7 @@ need_minio() {
 
 case "$mode" in
   run) need_ffmpeg; need_photo_libs; need_fonts ;;
-  test) need_ffmpeg; need_photo_libs; need_fonts; need_exiftool; need_minio ;;
+  test) need_ffmpeg; need_photo_libs; need_fonts; need_exiftool; need_minio; need_chromium ;;
   bench) need_ffmpeg; need_photo_libs; need_fonts; need_exiftool; need_minio; need_vips ;;
   *) say "unknown mode $mode (want run, test or bench)"; exit 2 ;;
 esac
