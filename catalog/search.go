@@ -75,16 +75,45 @@ func (d *DB) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
 	if err != nil {
 		return SearchResult{}, err
 	}
-	f := newSearchFilter(q, text)
-	gen, err := d.searchGeneration(ctx)
+	page, res, ok, err := d.memSearchCached(ctx, q, text, cur)
 	if err != nil {
 		return SearchResult{}, fmt.Errorf("catalog: search: %w", err)
 	}
-	var res SearchResult
-	if res.Assets, res.Next, err = d.searchPage(ctx, q, f, cur, gen); err != nil {
+	if !ok {
+		return d.searchSQL(ctx, q)
+	}
+	if res.Assets, err = d.assetsByDoc(ctx, page); err != nil {
 		return SearchResult{}, fmt.Errorf("catalog: search: %w", err)
 	}
-	if res.Facets, res.Total, err = d.cachedFacets(ctx, f, gen); err != nil {
+	return res, nil
+}
+
+// searchSQL is Search computed by SQLite alone (FTS5 and the narrow
+// table), uncached: the reference the in-memory index is tested against.
+func (d *DB) searchSQL(ctx context.Context, q SearchQuery) (SearchResult, error) {
+	text := parseSearchText(q.Text)
+	if err := q.normalize(!text.empty()); err != nil {
+		return SearchResult{}, err
+	}
+	cur, err := decodeCursor(q.Cursor, q.Sort)
+	if err != nil {
+		return SearchResult{}, err
+	}
+	f := newSearchFilter(q, text)
+	var res SearchResult
+	var page []int64
+	if q.Sort == SortRelevance {
+		page, res.Next, err = d.relevancePage(ctx, q, f, cur)
+	} else {
+		page, res.Next, err = d.sortedPage(ctx, q, f, cur)
+	}
+	if err != nil {
+		return SearchResult{}, fmt.Errorf("catalog: search: %w", err)
+	}
+	if res.Assets, err = d.assetsByDoc(ctx, page); err != nil {
+		return SearchResult{}, fmt.Errorf("catalog: search: %w", err)
+	}
+	if res.Facets, res.Total, err = d.searchFacets(ctx, f); err != nil {
 		return SearchResult{}, fmt.Errorf("catalog: search facets: %w", err)
 	}
 	return res, nil

@@ -9,17 +9,15 @@ import (
 	"weak"
 )
 
-// The facets and total of a query depend only on the narrow search rows,
-// the text index and the organisations' names. Every change to those bumps
-// search_generation (triggers, migration 0008) in the writing transaction,
-// so cached counts are valid while the generation they were computed at is
-// still the current one.
+// The facets, total and page of a query depend only on the narrow search
+// rows, the text index and the organisations' names. Every change to those
+// bumps search_generation (triggers, migration 0008) in the writing
+// transaction, so cached results are valid while the generation they were
+// computed at is still the current one. A miss is computed from the
+// in-memory index (searchmem.go), brought up to that generation first.
 
-// Bounds on what one catalogue's cache holds; beyond them it starts over.
-const (
-	maxCachedFacets = 512     // queries
-	maxCachedRanked = 2 << 20 // document ids of ranked matches, all queries together
-)
+// Bound on what one catalogue's cache holds; beyond it it starts over.
+const maxCachedFacets = 512 // queries
 
 type facetEntry struct {
 	facets map[string]map[string]int
@@ -29,10 +27,8 @@ type facetEntry struct {
 type facetCache struct {
 	mu      sync.Mutex
 	gen     int64
-	entries map[string]facetEntry
-	ranked  map[string][]int64 // relevance order of the whole matching set, by query
-	nRanked int
-	pages   map[string]pageEntry // date-ordered pages, by query and cursor
+	entries map[string]facetEntry // by query, order and page
+	pages   map[string]pageEntry  // the page's documents and next cursor, same keys
 }
 
 type pageEntry struct {
@@ -50,7 +46,7 @@ func (c *facetCache) current(gen int64) bool {
 	if gen < c.gen {
 		return false
 	}
-	c.gen, c.entries, c.ranked, c.nRanked, c.pages = gen, nil, nil, 0, nil
+	c.gen, c.entries, c.pages = gen, nil, nil
 	return true
 }
 
@@ -70,12 +66,13 @@ func (d *DB) facetCache() *facetCache {
 	return c.(*facetCache)
 }
 
-// DropSearchCache forgets the cached facets, as a write would; benchmarks
-// use it to time searches that miss the cache.
+// DropSearchCache forgets the cached results (not the in-memory index,
+// which follows writes by itself); benchmarks use it to time searches that
+// miss the cache.
 func (d *DB) DropSearchCache() {
 	c := d.facetCache()
 	c.mu.Lock()
-	c.gen, c.entries, c.ranked, c.nRanked, c.pages = -1, nil, nil, 0, nil
+	c.gen, c.entries, c.pages = -1, nil, nil
 	c.mu.Unlock()
 }
 
@@ -100,87 +97,62 @@ func facetKey(f *searchFilter) string {
 	return b.String()
 }
 
-// cachedFacets returns the facets and total of f, from the cache when
-// nothing has changed since they were counted at generation gen. The maps
-// returned are copies: callers may change them.
-func (d *DB) cachedFacets(ctx context.Context, f *searchFilter, gen int64) (map[string]map[string]int, int, error) {
+// memSearchCached answers q from the cache when nothing has changed since
+// it was computed, else from the in-memory index (brought up to date
+// first). It returns the page's documents and the rest of the result; ok
+// false: the index is being loaded, ask SQLite.
+func (d *DB) memSearchCached(ctx context.Context, q SearchQuery, text searchText, cur *searchCursor) (page []int64, res SearchResult, ok bool, err error) {
+	gen, err := d.searchGeneration(ctx)
+	if err != nil {
+		return nil, SearchResult{}, false, err
+	}
+	f := newSearchFilter(q, text)
 	key := facetKey(f)
+	pageKey := fmt.Sprintf("%s\x00sort:%s\x00limit:%d\x00cursor:%s", key, q.Sort, q.Limit, q.Cursor)
+	if !text.empty() {
+		pageKey += "\x00exact:" + text.exactMatch()
+	}
 	c := d.facetCache()
 	c.mu.Lock()
-	e, ok := c.entries[key]
-	ok = ok && c.gen == gen
+	e, okF := c.entries[pageKey]
+	p, okP := c.pages[pageKey]
+	hit := okF && okP && c.gen >= gen
 	c.mu.Unlock()
-	if ok {
-		return copyFacets(e.facets), e.total, nil
+	if hit {
+		return p.docs, SearchResult{Facets: copyFacets(e.facets), Total: e.total, Next: p.next}, true, nil
 	}
-	facets, total, err := d.searchFacets(ctx, f)
-	if err != nil {
-		return nil, 0, err
+	var sha map[uint32]bool
+	var shaDocs []int64
+	if q.SHA256 != "" {
+		if shaDocs, err = d.shaDocs(ctx, q.SHA256); err != nil {
+			return nil, SearchResult{}, false, err
+		}
 	}
+	ix, err := d.readIndex(ctx, gen, false)
+	if ix == nil || err != nil {
+		return nil, SearchResult{}, false, err
+	}
+	if q.SHA256 != "" {
+		sha = map[uint32]bool{}
+		for _, docid := range shaDocs {
+			if s, ok := ix.slotOf[docid]; ok {
+				sha[s] = true
+			}
+		}
+	}
+	r := ix.memSearch(q, text, cur, sha)
+	gen = ix.gen
+	ix.mu.RUnlock()
 	c.mu.Lock()
 	if c.current(gen) {
 		if c.entries == nil || len(c.entries) >= maxCachedFacets {
-			c.entries = map[string]facetEntry{}
+			c.entries, c.pages = map[string]facetEntry{}, map[string]pageEntry{}
 		}
-		c.entries[key] = facetEntry{facets: copyFacets(facets), total: total}
+		c.entries[pageKey] = facetEntry{facets: copyFacets(r.facets), total: r.total}
+		c.pages[pageKey] = pageEntry{docs: r.page, next: r.next}
 	}
 	c.mu.Unlock()
-	return facets, total, nil
-}
-
-// cachedRanking returns the documents matching f with text in relevance
-// order, from the cache when nothing has changed since generation gen.
-// The slice is shared: callers must not change it.
-func (d *DB) cachedRanking(ctx context.Context, f *searchFilter, gen int64) ([]int64, error) {
-	key := facetKey(f) + "\x00exact:" + f.text.exactMatch()
-	c := d.facetCache()
-	c.mu.Lock()
-	ids, ok := c.ranked[key]
-	ok = ok && c.gen == gen
-	c.mu.Unlock()
-	if ok {
-		return ids, nil
-	}
-	ids, err := d.searchRanking(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	if c.current(gen) && len(ids) <= maxCachedRanked {
-		if c.ranked == nil || c.nRanked+len(ids) > maxCachedRanked || len(c.ranked) >= maxCachedFacets {
-			c.ranked, c.nRanked = map[string][]int64{}, 0
-		}
-		c.ranked[key], c.nRanked = ids, c.nRanked+len(ids)
-	}
-	c.mu.Unlock()
-	return ids, nil
-}
-
-// cachedSortedPage returns a date-ordered page (documents and the next
-// cursor), from the cache when nothing has changed since generation gen.
-func (d *DB) cachedSortedPage(ctx context.Context, q SearchQuery, f *searchFilter, cur *searchCursor, gen int64) ([]int64, string, error) {
-	key := fmt.Sprintf("%s\x00sort:%s\x00limit:%d\x00cursor:%s", facetKey(f), q.Sort, q.Limit, q.Cursor)
-	c := d.facetCache()
-	c.mu.Lock()
-	e, ok := c.pages[key]
-	ok = ok && c.gen == gen
-	c.mu.Unlock()
-	if ok {
-		return e.docs, e.next, nil
-	}
-	docs, next, err := d.sortedPage(ctx, q, f, cur)
-	if err != nil {
-		return nil, "", err
-	}
-	c.mu.Lock()
-	if c.current(gen) {
-		if c.pages == nil || len(c.pages) >= maxCachedFacets {
-			c.pages = map[string]pageEntry{}
-		}
-		c.pages[key] = pageEntry{docs: docs, next: next}
-	}
-	c.mu.Unlock()
-	return docs, next, nil
+	return r.page, SearchResult{Facets: r.facets, Total: r.total, Next: r.next}, true, nil
 }
 
 func copyFacets(m map[string]map[string]int) map[string]map[string]int {

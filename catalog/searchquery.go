@@ -123,22 +123,6 @@ func sortKey(sortBy string) string {
 	return "s.created_at"
 }
 
-func (d *DB) searchPage(ctx context.Context, q SearchQuery, f *searchFilter, cur *searchCursor, gen int64) ([]Asset, string, error) {
-	var page []int64
-	var next string
-	var err error
-	if q.Sort == SortRelevance {
-		page, next, err = d.relevancePage(ctx, q, f, cur, gen)
-	} else {
-		page, next, err = d.cachedSortedPage(ctx, q, f, cur, gen)
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	out, err := d.assetsByDoc(ctx, page)
-	return out, next, err
-}
-
 // sortedPage cuts a page in date order on the narrow rows: the documents
 // and the cursor of the next page.
 func (d *DB) sortedPage(ctx context.Context, q SearchQuery, f *searchFilter, cur *searchCursor) ([]int64, string, error) {
@@ -191,9 +175,9 @@ func (d *DB) sortedPage(ctx context.Context, q SearchQuery, f *searchFilter, cur
 }
 
 // relevancePage cuts the page from the ranking of the whole matching set
-// (exact matches first, then by bm25), which is cached until a write.
-func (d *DB) relevancePage(ctx context.Context, q SearchQuery, f *searchFilter, cur *searchCursor, gen int64) ([]int64, string, error) {
-	ranked, err := d.cachedRanking(ctx, f, gen)
+// (exact matches first, then by bm25).
+func (d *DB) relevancePage(ctx context.Context, q SearchQuery, f *searchFilter, cur *searchCursor) ([]int64, string, error) {
+	ranked, err := d.searchRanking(ctx, f)
 	if err != nil {
 		return nil, "", err
 	}
@@ -346,20 +330,4 @@ func themeFacetKeys(themes string) []string {
 }
 
 // orgNames maps organisation ids to names (the organisations are few).
-func (d *DB) orgNames(ctx context.Context) (map[int64]string, error) {
-	rows, err := d.db.QueryContext(ctx, "SELECT id, name FROM organisations")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	names := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		names[id] = name
-	}
-	return names, rows.Err()
-}
+func (d *DB) orgNames(ctx context.Context) (map[int64]string, error) { return orgNamesOf(ctx, d.db) }
