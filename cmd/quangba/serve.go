@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/quangba/quangba/catalog"
 )
 
 func cmdServe(ctx context.Context, args []string) int {
@@ -43,13 +45,17 @@ func serve(ctx context.Context, a *app) error {
 	} else if n > 0 {
 		a.log.Warn("exports interrupted by the last stop were marked failed", "count", n)
 	}
-	srv := &http.Server{Handler: a.apiServer().Handler(), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	web := a.apiServer()
+	srv := &http.Server{Handler: web.Handler(), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	a.log.Info("Quảng Bá is serving", "addr", "http://"+ln.Addr().String(), "data", a.cfg.DataDir, "storage", storageName(a),
 		"workers", a.jobs.Workers())
 	workCtx, stopWork := context.WithCancel(ctx)
 	defer stopWork()
 	worked := make(chan struct{})
 	go func() { a.jobs.Run(workCtx); close(worked) }()
+	go web.RunUploadCleanup(workCtx) // abandoned partial uploads, now and every few minutes
+	go a.housekeeping(workCtx)
+	go a.db.WarmSearch(workCtx) // searches are answered by SQLite until the in-memory index is loaded
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -86,4 +92,22 @@ func flagExit(err error) int {
 func fatal(err error) int {
 	fmt.Fprintln(os.Stderr, "quangba:", err)
 	return 1
+}
+
+// housekeeping deletes ended sessions and old failed logins, now and hourly.
+func (a *app) housekeeping(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := a.db.Accounts(catalog.AccountOptions{}).PurgeSessions(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			a.log.Warn("purge sessions", "err", err)
+		} else if n > 0 {
+			a.log.Info("ended sessions purged", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
