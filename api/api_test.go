@@ -394,13 +394,16 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	documented := map[string]bool{}
 	for path, ops := range doc.Paths {
 		for method := range ops {
+			if method == "parameters" {
+				continue // shared by the path's operations
+			}
 			documented[strings.ToUpper(method)+" "+path] = true
 		}
 	}
 	routes := map[string]bool{}
 	for _, r := range s.Handler().(*gin.Engine).Routes() {
-		if r.Method == http.MethodHead || strings.HasPrefix(r.Path, "/blobs/") {
-			continue // signed downloads are reached only through redirects
+		if r.Method == http.MethodHead || !strings.HasPrefix(r.Path, "/api/") && r.Path != "/healthz" && r.Path != "/readyz" {
+			continue // signed downloads (reached through redirects) and the web pages are not the API
 		}
 		p := r.Method + " " + regexp.MustCompile(`:(\w+)`).ReplaceAllString(r.Path, "{$1}")
 		routes[p] = true

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -32,6 +33,8 @@ type Config struct {
 	Glossary       catalog.Suggester // suggests translations of short fields (optional)
 	Themes         *theme.Taxonomy   // the theme tree (optional: no themes)
 	Export         *export.Exporter  // packages and bundles (optional: 503 on package routes)
+	Uploads        UploadConfig      // resumable (tus) uploads under /api/v1/uploads/
+	Web            WebConfig         // web pages and their sessions (web.go)
 }
 
 // SignedBlobs is implemented by stores whose signed URLs we serve ourselves
@@ -51,6 +54,9 @@ type Server struct {
 	log    *slog.Logger
 
 	exporting chan struct{} // one bundle is built at a time
+
+	accounts *catalog.Accounts // logins and browser sessions
+	web      *webUI            // templates, messages and static files of the pages
 }
 
 // New returns a Server.
@@ -61,13 +67,17 @@ func New(cfg Config, db *catalog.DB, in *ingest.Service, jobs Jobs, subs *transc
 	if len(cfg.Languages) == 0 {
 		cfg.Languages = []string{"vi", "en"}
 	}
-	return &Server{cfg: cfg, db: db, ingest: in, jobs: jobs, subs: subs, store: store, log: log, exporting: make(chan struct{}, 1)}
+	cfg.Web = cfg.Web.withDefaults()
+	return &Server{cfg: cfg, db: db, ingest: in, jobs: jobs, subs: subs, store: store, log: log, exporting: make(chan struct{}, 1),
+		accounts: db.Accounts(catalog.AccountOptions{IdleTimeout: cfg.Web.SessionIdle, Lifetime: cfg.Web.SessionLifetime}),
+		web:      mustLoadWeb(cfg.Web)}
 }
 
 // Handler returns the routes.
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	r.SetTrustedProxies(nil) // the client address is the peer's: X-Forwarded-For cannot dodge login throttling
 	r.Use(s.logRequests, gin.CustomRecovery(s.recovered))
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
@@ -111,10 +121,21 @@ func (s *Server) Handler() http.Handler {
 	pk.GET("/:id/exports", s.listExports)
 	pk.GET("/:id/exports/:n", s.getExport)
 	pk.POST("/:id/submissions", s.postSubmission)
-	r.NoRoute(func(c *gin.Context) {
-		writeError(c, http.StatusNotFound, "not_found", "Không tìm thấy địa chỉ này.", "No such endpoint.")
-	})
+	s.uploadRoutes(r)
+	s.webRoutes(r)
+	r.NoRoute(s.notFound)
 	return r
+}
+
+// notFound answers an unknown address: a page for browsers, JSON for the API.
+func (s *Server) notFound(c *gin.Context) {
+	const vi, en = "Không tìm thấy địa chỉ này.", "No such endpoint."
+	if !strings.HasPrefix(c.Request.URL.Path, "/api/") && strings.Contains(c.GetHeader("Accept"), "text/html") {
+		s.pageHeaders(c)
+		s.renderError(c, http.StatusNotFound, "Không tìm thấy trang này.", "No such page.")
+		return
+	}
+	writeError(c, http.StatusNotFound, "not_found", vi, en)
 }
 
 func (s *Server) logRequests(c *gin.Context) {

@@ -32,6 +32,8 @@ type Config struct {
 	Metadata  Metadata  `yaml:"metadata"`
 	Subtitles Subtitles `yaml:"subtitles"`
 	Export    Export    `yaml:"export"`
+	Uploads   Uploads   `yaml:"uploads"`
+	Web       Web       `yaml:"web"`
 	HomeOrg   string    `yaml:"home_org"` // organisation that command-line ingests belong to by default
 	Log       LogLevel  `yaml:"log_level"`
 }
@@ -161,6 +163,37 @@ type BurnStyle struct {
 	MarginV int    `yaml:"margin_v"` // bottom margin, same units (default: 24)
 }
 
+// Web sets the browser sessions of the web pages.
+type Web struct {
+	// CookieSecure marks the session cookie Secure: "auto" when the request
+	// came over TLS or with X-Forwarded-Proto: https, "true" always,
+	// "false" never (default: auto).
+	CookieSecure    string        `yaml:"cookie_secure"`
+	SessionIdle     time.Duration `yaml:"session_idle"`     // a session unused this long ends (default: 12h)
+	SessionLifetime time.Duration `yaml:"session_lifetime"` // a session ends this long after login whatever happens (default: 168h)
+}
+
+// MediaOrigins are the origins, other than the service's own, that pages
+// load images and video from: the S3 endpoint, which signed download URLs
+// point at, when S3 storage is used.
+func (c Config) MediaOrigins() []string {
+	if c.S3.Endpoint == "" {
+		return nil
+	}
+	scheme := "http://"
+	if c.S3.UseSSL {
+		scheme = "https://"
+	}
+	return []string{scheme + c.S3.Endpoint}
+}
+
+// Uploads sets resumable (tus) uploads from the browser. Partial uploads
+// are kept on local disk in data_dir/uploads, never in S3.
+type Uploads struct {
+	ExpireAfter time.Duration `yaml:"expire_after"` // a partial upload nobody added to this long is deleted (default: 24h)
+	KeepResults time.Duration `yaml:"keep_results"` // the outcome of a finished upload stays readable this long (default: 168h)
+}
+
 // Rendition is one named photo size.
 type Rendition struct {
 	Name     string `yaml:"name"`
@@ -183,6 +216,8 @@ func Default() Config {
 		Metadata: Metadata{Languages: []string{"vi", "en"}},
 		Subtitles: Subtitles{MaxLines: 2, MaxLineChars: 42, MaxCPS: 17, MinDuration: 833 * time.Millisecond, MaxDuration: 7 * time.Second,
 			MinGapFrames: 2, AlignTolerance: 500 * time.Millisecond, Burn: BurnStyle{Font: "Noto Sans", Size: 22, Outline: 2, MarginV: 24}},
+		Web:     Web{CookieSecure: "auto", SessionIdle: 12 * time.Hour, SessionLifetime: 7 * 24 * time.Hour},
+		Uploads: Uploads{ExpireAfter: 24 * time.Hour, KeepResults: 7 * 24 * time.Hour},
 		HomeOrg: "Sở VHTTDL Đắk Lắk",
 		Log:     "info",
 	}
@@ -229,6 +264,7 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 		"QUANGBA_S3_SECRET_KEY": &c.S3.SecretKey, "QUANGBA_S3_BUCKET": &c.S3.Bucket, "QUANGBA_S3_REGION": &c.S3.Region,
 		"QUANGBA_FFPROBE": &c.Ingest.FFprobe, "QUANGBA_HOME_ORG": &c.HomeOrg, "QUANGBA_LOG_LEVEL": (*string)(&c.Log),
 		"QUANGBA_FFMPEG": &c.Transcode.FFmpeg, "QUANGBA_HEIF_CONVERT": &c.Transcode.HeifConvert,
+		"QUANGBA_COOKIE_SECURE": &c.Web.CookieSecure,
 	}
 	for name, p := range str {
 		if v, ok := lookup(name); ok {
@@ -300,6 +336,13 @@ func (c Config) Validate() error {
 		return errors.New("config: transcode.jpeg_quality must be 1–100")
 	case c.Transcode.ProxyHeight < 144 || c.Transcode.DeliveryHeight < c.Transcode.ProxyHeight:
 		return errors.New("config: transcode.proxy_height must be at least 144 and delivery_height at least proxy_height")
+	case c.Web.CookieSecure != "auto" && c.Web.CookieSecure != "true" && c.Web.CookieSecure != "false":
+		return fmt.Errorf("config: web.cookie_secure %q: want auto, true or false", c.Web.CookieSecure)
+	case c.Web.SessionIdle < time.Minute || c.Web.SessionLifetime < c.Web.SessionIdle:
+		return errors.New("config: web.session_idle must be at least 1m and session_lifetime at least session_idle")
+	}
+	if c.Uploads.ExpireAfter < time.Minute || c.Uploads.KeepResults < time.Minute {
+		return errors.New("config: uploads.expire_after and uploads.keep_results must be at least 1m")
 	}
 	if _, err := c.Ingest.CaptureZone(); err != nil {
 		return err
