@@ -8,6 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -183,4 +185,51 @@ func waitHTTP(t *testing.T, url string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("%s did not answer", url)
+}
+
+// TestFirstAdmin: a fresh catalogue gets an admin whose password is in a
+// file only the owner can read, and that admin can log in to the pages.
+func TestFirstAdmin(t *testing.T) {
+	data := t.TempDir()
+	addr := freeAddr(t)
+	cmd := command(t, data, "serve")
+	cmd.Env = append(cmd.Env, "QUANGBA_ADDR="+addr)
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
+	waitHTTP(t, "http://"+addr+"/healthz")
+	path := filepath.Join(data, "initial-admin-password")
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("initial-admin-password: %v %v\n%s", st, err, logs.String())
+	}
+	pw, _ := os.ReadFile(path)
+	if strings.Contains(logs.String(), strings.TrimSpace(string(pw))) {
+		t.Error("the password is in the log")
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get("http://" + addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var csrf string
+	for _, c := range jar.Cookies(resp.Request.URL) {
+		if c.Name == "qb_csrf" {
+			csrf = c.Value
+		}
+	}
+	resp, err = client.PostForm("http://"+addr+"/login", url.Values{"login": {"admin"}, "password": {strings.TrimSpace(string(pw))}, "csrf": {csrf}})
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login as the first admin: %v %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+	resp, err = client.Get("http://" + addr + "/admin")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("admin page: %v %v", resp.StatusCode, err)
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -44,6 +45,9 @@ func serve(ctx context.Context, a *app) error {
 		return err
 	} else if n > 0 {
 		a.log.Warn("exports interrupted by the last stop were marked failed", "count", n)
+	}
+	if err := a.firstAdmin(ctx); err != nil {
+		return err
 	}
 	web := a.apiServer()
 	srv := &http.Server{Handler: web.Handler(), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
@@ -111,3 +115,37 @@ func (a *app) housekeeping(ctx context.Context) {
 		}
 	}
 }
+
+// firstAdmin makes, on a catalogue where nobody can log in yet, an admin
+// "admin" of the home organisation with a random password written to
+// data_dir/initial-admin-password (readable by the owner only), so that a
+// fresh `make run` can be used from the browser at once.
+func (a *app) firstAdmin(ctx context.Context) error {
+	users, err := a.db.Users(ctx, 0)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if u.HasPassword {
+			return nil
+		}
+	}
+	pw, err := randomPassword()
+	if err != nil {
+		return err
+	}
+	u, err := a.db.CreateUser(ctx, catalog.NewUser{Org: a.cfg.HomeOrg, Login: "admin", Name: "Quản trị", Role: catalog.RoleAdmin, Password: pw})
+	if err != nil {
+		return fmt.Errorf("first admin: %w", err)
+	}
+	path := a.cfg.Path("initial-admin-password")
+	if err := os.WriteFile(path, []byte(pw+"\n"), 0o600); err != nil {
+		return fmt.Errorf("first admin: %w", err)
+	}
+	a.log.Warn("no one could log in: created the admin account; its password is in the file (change it after logging in, then delete the file)",
+		"login", u.Login, "file", path)
+	return nil
+}
+
+// randomPassword is 26 random base32 characters (130 bits).
+func randomPassword() (string, error) { return rand.Text(), nil }
