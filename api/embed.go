@@ -36,6 +36,7 @@ func (s *Server) serveWithMetadata(c *gin.Context, a catalog.Asset, f catalog.Fi
 	c.Header("Content-Type", f.MIME)
 	c.Header("Content-Disposition", storage.ContentDisposition(renditionFileName(a, f)))
 	c.Header("Cache-Control", "private, no-cache") // metadata can change under the same URL
+	c.Header("X-Content-Type-Options", "nosniff")
 	c.Status(http.StatusOK)
 	if strings.HasPrefix(f.MIME, "video/") {
 		err = xmp.AppendMP4(c.Writer, r, x)

@@ -162,6 +162,7 @@ func (s *Server) activityReport(c *gin.Context) {
 	if format != "json" {
 		c.Header("Content-Disposition", `attachment; filename="`+ReportFileName(r, format)+`"`)
 	}
+	c.Header("X-Content-Type-Options", "nosniff")
 	c.Data(http.StatusOK, reportTypes[format], buf.Bytes())
 }
 

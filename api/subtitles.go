@@ -110,6 +110,7 @@ func (s *Server) getSubtitleFile(c *gin.Context) {
 		body, mime = tr.VTT(), "text/vtt; charset=utf-8"
 	}
 	c.Header("Content-Disposition", storage.ContentDisposition(stem(a.RawFileName)+"."+lang+"."+format))
+	c.Header("X-Content-Type-Options", "nosniff")
 	c.Data(http.StatusOK, mime, body)
 }
 

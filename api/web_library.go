@@ -108,6 +108,11 @@ func (s *Server) libraryPage(c *gin.Context) {
 		}
 		q.Cursor, q.Sort, form.Cursor, form.Sort = "", "", "", ""
 		res, err = s.db.Search(ctx, q)
+		if errors.As(err, &fe) || errors.Is(err, catalog.ErrInvalid) { // a bad filter: keep only the words
+			q = catalog.SearchQuery{Text: q.Text, VisibleOrg: q.VisibleOrg, Limit: q.Limit}
+			form = libraryForm{Q: form.Q}
+			res, err = s.db.Search(ctx, q)
+		}
 	}
 	if err != nil {
 		s.pageFail(c, err)
