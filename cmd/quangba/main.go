@@ -27,6 +27,7 @@ Usage:
   quangba user list [--org NAME]                 list users
   quangba validate FILE... --profile ID [--json] check files against a submission profile
   quangba export PACKAGE --format zip|bagit --out FILE [--acknowledge-warnings]   export a package
+  quangba check [--repair] [--json] [--quick]   verify the catalogue against storage (exit 1 on problems)
 
 Run "quangba COMMAND --help" for a command's flags.
 `
@@ -46,7 +47,7 @@ func run(ctx context.Context, args []string) int {
 	}
 	cmds := map[string]func(context.Context, []string) int{
 		"serve": cmdServe, "worker": cmdWorker, "ingest": cmdIngest, "cut": cmdCut, "subtitles": cmdSubtitles, "report": cmdReport, "search": cmdSearch, "token": cmdToken,
-		"user": cmdUser, "validate": cmdValidate, "export": cmdExport,
+		"user": cmdUser, "validate": cmdValidate, "export": cmdExport, "check": cmdCheck,
 	}
 	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Print(usage)
