@@ -119,7 +119,7 @@ func (b *Browser) Shot(what string) string {
 		b.t.Logf("browsertest: %v", err)
 		return ""
 	}
-	path := filepath.Join(dir, fmt.Sprintf("%02d-%s.png", n, safe(what)))
+	path := filepath.Join(dir, fmt.Sprintf("%02d-%s.jpg", n, safe(what))) // FullScreenshot below quality 100 is JPEG
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		b.t.Logf("browsertest: %v", err)
 		return ""

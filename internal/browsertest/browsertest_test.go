@@ -28,7 +28,7 @@ func TestBrowserRendersVietnamese(t *testing.T) {
 		t.Errorf("page text %q, data-ready %q", text, ready)
 	}
 	path := b.Shot("page")
-	if st, err := os.Stat(path); err != nil || st.Size() < 1000 || !strings.HasSuffix(path, ".png") {
+	if st, err := os.Stat(path); err != nil || st.Size() < 1000 || !strings.HasSuffix(path, ".jpg") {
 		t.Errorf("screenshot %s: %v", path, err)
 	}
 }
