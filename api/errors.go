@@ -34,6 +34,7 @@ var statusOf = map[string]int{
 	ingest.CodeKindMismatch:  http.StatusUnprocessableEntity,
 	ingest.CodeTooLarge:      http.StatusRequestEntityTooLarge,
 	ingest.CodeStorage:       http.StatusServiceUnavailable,
+	ingest.CodeDiskFull:      http.StatusInsufficientStorage,
 	ingest.CodeToolMissing:   http.StatusServiceUnavailable,
 	ingest.CodeInternal:      http.StatusInternalServerError,
 }

@@ -3,6 +3,7 @@ package ingest
 import (
 	"errors"
 	"fmt"
+	"syscall"
 )
 
 // Codes of refusal, stable for API clients and scripts.
@@ -16,6 +17,7 @@ const (
 	CodeBadRequest    = "bad_request"
 	CodeInterrupted   = "upload_interrupted"
 	CodeStorage       = "storage_unavailable"
+	CodeDiskFull      = "disk_full"
 	CodeToolMissing   = "tool_missing"
 	CodeInternal      = "internal_error"
 )
@@ -58,6 +60,17 @@ func AsError(err error) *Error {
 	}
 	return refuse(CodeInternal, "Lỗi hệ thống khi tiếp nhận tệp; vui lòng thử lại sau.",
 		"Internal error while accepting the file; please try again later.", err)
+}
+
+// diskFull reports whether err is the server's disk (or the user's quota
+// on it) running out of room.
+func diskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
+
+func diskFullError(err error) *Error {
+	return refuse(CodeDiskFull, "Ổ đĩa của máy chủ đã đầy nên tệp chưa được nhận và chưa được lưu; hãy báo quản trị viên hoặc thử lại sau.",
+		"The server's disk is full, so the file was not received or saved; tell the administrator or try again later.", err)
 }
 
 func tooLarge(limit int64, class string) *Error {

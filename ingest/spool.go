@@ -68,6 +68,9 @@ func (s *Service) spool(req Request, r io.Reader) (*spooled, error) {
 	}
 	limit := s.limitFor(format)
 	tmp, err := os.CreateTemp(s.cfg.SpoolDir, "upload-*")
+	if diskFull(err) {
+		return nil, diskFullError(err)
+	}
 	if err != nil {
 		return nil, refuse(CodeStorage, "Máy chủ không còn chỗ tạm để nhận tệp; vui lòng thử lại sau.",
 			"The server has no room to receive the file; please try again later.", err)
@@ -188,6 +191,9 @@ func (e *writeErr) Error() string { return e.err.Error() }
 func (e *writeErr) Unwrap() error { return e.err }
 
 func spoolWriteError(err error) error {
+	if diskFull(err) {
+		return diskFullError(err)
+	}
 	return refuse(CodeStorage, "Máy chủ không ghi được tệp tạm (có thể đầy đĩa); vui lòng thử lại sau.",
 		"The server could not write the upload to disk (it may be full); please try again later.", err)
 }

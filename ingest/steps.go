@@ -47,6 +47,9 @@ func storageError(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return refuse(CodeInterrupted, "Quá trình tải lên bị hủy; hãy tải lại tệp.", "The upload was cancelled; please upload the file again.", err)
 	}
+	if diskFull(err) { // the local backend's disk
+		return diskFullError(err)
+	}
 	return refuse(CodeStorage, "Kho lưu trữ tạm thời không truy cập được; tệp chưa được lưu, vui lòng thử lại sau.",
 		"Storage is temporarily unavailable; the file was not saved, please try again later.", err)
 }

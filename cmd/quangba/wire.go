@@ -155,8 +155,13 @@ func subtitleConfig(cfg configs.Config) transcode.SubtitleConfig {
 
 func openStore(ctx context.Context, cfg configs.Config) (storage.Store, error) {
 	if cfg.S3.Endpoint != "" {
-		return s3.New(ctx, s3.Config{Endpoint: cfg.S3.Endpoint, AccessKey: cfg.S3.AccessKey, SecretKey: cfg.S3.SecretKey,
+		st, err := s3.New(ctx, s3.Config{Endpoint: cfg.S3.Endpoint, AccessKey: cfg.S3.AccessKey, SecretKey: cfg.S3.SecretKey,
 			Bucket: cfg.S3.Bucket, Region: cfg.S3.Region, UseSSL: cfg.S3.UseSSL})
+		if errors.Is(err, storage.ErrUnavailable) {
+			return nil, fmt.Errorf("Kho lưu trữ %s tạm thời không truy cập được; chưa có gì được lưu, vui lòng thử lại sau / "+
+				"storage %s is temporarily unavailable; nothing was saved, please try again later: %w", cfg.S3.Endpoint, cfg.S3.Endpoint, err)
+		}
+		return st, err
 	}
 	key, err := signingKey(cfg.Path("signing.key"))
 	if err != nil {

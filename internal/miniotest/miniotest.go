@@ -122,6 +122,37 @@ func (s *Server) Stop() {
 	s.cmd, s.done = nil, nil
 }
 
+// Kill ends the server with SIGKILL at once, as a crash or a pulled cable
+// would: no graceful shutdown, in-flight requests are cut. The port and the
+// data dir are kept, so Restart brings the same server back with its
+// objects. Killing a stopped server does nothing.
+func (s *Server) Kill() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Kill()
+	<-s.done
+	s.cmd, s.done = nil, nil
+}
+
+// Running reports whether the server process is up (started and neither
+// stopped nor killed, and not exited on its own).
+func (s *Server) Running() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return false
+	}
+	select {
+	case <-s.done:
+		return false
+	default:
+		return true
+	}
+}
+
 // URL returns the base URL of the S3 API.
 func (s *Server) URL() string { return "http://" + s.Endpoint }
 

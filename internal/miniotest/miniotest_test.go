@@ -43,6 +43,30 @@ func TestStartRestartStop(t *testing.T) {
 	}
 }
 
+func TestKillRestart(t *testing.T) {
+	s := Start(t)
+	c, err := minio.New(s.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(s.AccessKey, s.SecretKey, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.MakeBucket(t.Context(), "kept", minio.MakeBucketOptions{}); err != nil {
+		t.Fatalf("MakeBucket: %v", err)
+	}
+	endpoint := s.Endpoint
+	s.Kill()
+	s.Kill() // idempotent
+	if s.Running() || ready(s) {
+		t.Fatal("server still running after Kill")
+	}
+	s.Restart(t)
+	if !s.Running() || s.Endpoint != endpoint {
+		t.Fatalf("after Restart: running %v, endpoint %s (was %s)", s.Running(), s.Endpoint, endpoint)
+	}
+	if ok, err := c.BucketExists(t.Context(), "kept"); err != nil || !ok {
+		t.Errorf("bucket after Kill and Restart: exists %v, %v; want the data dir kept", ok, err)
+	}
+}
+
 func ready(s *Server) bool {
 	resp, err := http.Get(s.URL() + "/minio/health/ready")
 	if err != nil {
