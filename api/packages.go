@@ -258,7 +258,8 @@ func (s *Server) getExport(c *gin.Context) {
 		c.Header("Retry-After", "2")
 		c.JSON(http.StatusAccepted, toExport(e))
 	case e.Status == catalog.ExportFailed:
-		writeError(c, http.StatusConflict, "export_failed", "Lần xuất này thất bại: "+e.Error+". Hãy xuất lại.", "This export failed: "+e.Error+". Export again.")
+		vi, en := export.FailureMessage(e.Error)
+		writeError(c, http.StatusConflict, "export_failed", vi, en)
 	default:
 		s.redirectToBundle(c, e)
 	}

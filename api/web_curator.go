@@ -653,7 +653,11 @@ func (s *Server) packagePage(c *gin.Context) {
 		return
 	}
 	slices.SortFunc(d.Exports, func(a, b catalog.Export) int { return b.N - a.N })
-	for _, e := range d.Exports {
+	for i, e := range d.Exports {
+		if e.Status == catalog.ExportFailed {
+			vi, en := export.FailureMessage(e.Error)
+			d.Exports[i].Error = s.pick(c, vi, en)
+		}
 		if e.Status == catalog.ExportDone {
 			d.Done = append(d.Done, e.N)
 		}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/quangba/quangba/catalog"
 	"github.com/quangba/quangba/export/bundle"
@@ -73,6 +74,42 @@ func (x *Exporter) Start(ctx context.Context, req Request, actor catalog.Princip
 	return plan, e, nil
 }
 
+// Reasons a bundle failed, as stored with the export (a code, then the
+// technical detail): the pages and the API turn the code into a sentence.
+const (
+	ReasonStorage     = "storage_unavailable"
+	ReasonInterrupted = "interrupted"
+	ReasonError       = "error"
+)
+
+// FailureReason is "code: detail" for a failed bundle.
+func FailureReason(err error) string {
+	code := ReasonError
+	switch {
+	case errors.Is(err, storage.ErrUnavailable):
+		code = ReasonStorage
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		code = ReasonInterrupted
+	}
+	return code + ": " + err.Error()
+}
+
+// FailureMessage says in Vietnamese and English why an export failed, from
+// the reason stored with it.
+func FailureMessage(reason string) (vi, en string) {
+	code, _, _ := strings.Cut(reason, ":")
+	switch code {
+	case ReasonStorage:
+		return "Kho lưu trữ không truy cập được trong lúc xuất gói; không có tệp nào được giữ lại. Hãy xuất lại khi kho hoạt động trở lại.",
+			"Storage could not be reached during the export; nothing was kept. Export again once storage is back."
+	case ReasonInterrupted:
+		return "Lần xuất bị gián đoạn (dịch vụ dừng hoặc bị huỷ); không có tệp nào được giữ lại. Hãy xuất lại.",
+			"The export was interrupted (the service stopped or it was cancelled); nothing was kept. Export again."
+	}
+	return "Lần xuất thất bại; không có tệp nào được giữ lại. Hãy xuất lại; nếu vẫn lỗi, báo quản trị viên (chi tiết: " + reason + ").",
+		"The export failed; nothing was kept. Export again; if it fails again, tell an administrator (detail: " + reason + ")."
+}
+
 // Key is where export n of a package is stored.
 func Key(pkgID string, n int) string {
 	return "exports/" + pkgID + "/" + strconv.Itoa(n) + ".zip"
@@ -86,7 +123,7 @@ func (x *Exporter) Build(ctx context.Context, plan *Plan, e catalog.Export, also
 	res, err := x.store(ctx, plan, bundle.Format(e.Format), key, also)
 	if err != nil {
 		x.Store.Delete(context.WithoutCancel(ctx), key)
-		if ferr := x.DB.FailExport(context.WithoutCancel(ctx), e.PackageID, e.N, err.Error()); ferr != nil {
+		if ferr := x.DB.FailExport(context.WithoutCancel(ctx), e.PackageID, e.N, FailureReason(err)); ferr != nil {
 			err = errors.Join(err, ferr)
 		}
 		return catalog.Export{}, err
