@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/cases"
@@ -30,7 +31,7 @@ func CleanPath(p string) (string, error) {
 		return "", errors.New("path is not valid UTF-8")
 	}
 	for _, r := range p {
-		if r < 0x20 || r == 0x7f {
+		if unicode.IsControl(r) { // C0, DEL and C1 (U+0080–U+009F, e.g. NEL)
 			return "", fmt.Errorf("path contains control character %U", r)
 		}
 	}

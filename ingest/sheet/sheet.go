@@ -34,25 +34,43 @@ var columns = map[string]string{"file": "file", "tep": "file", "date": "date_cre
 // aliases lets the common sheet columns use short names.
 var aliases = map[string]string{"location": catalog.FieldSublocation, "description": catalog.FieldCaption}
 
+// Error is a refusal of the sheet, in Vietnamese and in English, with the
+// line it is about (0: the whole sheet) and the cause when there is one.
+type Error struct {
+	Line   int
+	Vi, En string
+	Err    error
+}
+
+func (e *Error) Error() string { return "sheet: " + e.En + " / Bảng kê: " + e.Vi }
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// refuse builds an Error; the messages are NFC as a whole (a quoted value
+// may end in an escape that a combining mark after it would compose with).
+func refuse(cause error, vi, en string) *Error {
+	return &Error{Vi: vntext.NFC(vi), En: vntext.NFC(en), Err: cause}
+}
+
 // Read parses a UTF-8 CSV (with or without BOM; comma, semicolon or tab
 // separated) whose first line names the columns.
 func Read(r io.Reader) ([]Row, error) {
 	data, err := io.ReadAll(io.LimitReader(r, 64<<20))
 	if err != nil {
-		return nil, fmt.Errorf("sheet: %w", err)
+		return nil, refuse(err, "không đọc được tệp: "+err.Error(), "cannot read the file: "+err.Error())
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
-		return nil, errors.New("sheet: not UTF-8; save the sheet as \"CSV UTF-8\"")
+		return nil, refuse(nil, "tệp không phải UTF-8; hãy lưu bảng kê dạng \"CSV UTF-8\"", "not UTF-8; save the sheet as \"CSV UTF-8\"")
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.Comma, cr.FieldsPerRecord, cr.TrimLeadingSpace = delimiter(data), -1, true
 	records, err := cr.ReadAll()
 	if err != nil {
-		return nil, fmt.Errorf("sheet: %w", err)
+		return nil, csvError(err)
 	}
 	if len(records) == 0 {
-		return nil, errors.New("sheet: empty")
+		return nil, refuse(nil, "bảng kê trống", "empty")
 	}
 	header, err := readHeader(records[0])
 	if err != nil {
@@ -71,6 +89,25 @@ func Read(r io.Reader) ([]Row, error) {
 	return rows, nil
 }
 
+// csvError explains a CSV syntax error in both languages.
+func csvError(err error) *Error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return refuse(err, "không đọc được bảng kê: "+err.Error(), "cannot read the sheet: "+err.Error())
+	}
+	what, whatVi := pe.Err.Error(), "lỗi cú pháp CSV"
+	switch {
+	case errors.Is(pe.Err, csv.ErrQuote), errors.Is(pe.Err, csv.ErrBareQuote):
+		whatVi = "dấu ngoặc kép (\") không đúng chỗ hoặc không được đóng"
+	case errors.Is(pe.Err, csv.ErrFieldCount):
+		whatVi = "số cột không khớp"
+	}
+	e := refuse(err, fmt.Sprintf("dòng %d, cột %d: %s", pe.Line, pe.Column, whatVi),
+		fmt.Sprintf("line %d, column %d: %s", pe.Line, pe.Column, what))
+	e.Line = pe.Line
+	return e
+}
+
 // delimiter guesses the separator from the header line.
 func delimiter(data []byte) rune {
 	line, _, _ := bufio.NewReader(bytes.NewReader(data)).ReadLine()
@@ -82,6 +119,8 @@ func delimiter(data []byte) rune {
 	}
 	return best
 }
+
+const knownColumns = "file, title_vi, title_en, caption_vi, caption_en, keywords_vi, keywords_en, creator, credit, date, location_vi, location_en, themes"
 
 type column struct{ kind, field, lang string }
 
@@ -100,12 +139,17 @@ func readHeader(names []string) ([]column, error) {
 			field = a
 		}
 		if !ok || !isTextField(field) {
-			return nil, fmt.Errorf("sheet: unknown column %q; use file, title_vi, title_en, caption_vi, caption_en, keywords_vi, keywords_en, creator, credit, date, location_vi, location_en, themes (or <field>_<lang>)", n)
+			e := refuse(nil, fmt.Sprintf("dòng 1: cột %q không rõ; hãy dùng %s (hoặc <trường>_<ngôn ngữ>)", n, knownColumns),
+				fmt.Sprintf("line 1: unknown column %q; use %s (or <field>_<lang>)", n, knownColumns))
+			e.Line = 1
+			return nil, e
 		}
 		cols[i] = column{kind: "text", field: field, lang: lang}
 	}
 	if !hasFile {
-		return nil, errors.New("sheet: no \"file\" column")
+		e := refuse(nil, "dòng 1: thiếu cột \"file\" (tên tệp)", "line 1: no \"file\" column")
+		e.Line = 1
+		return nil, e
 	}
 	return cols, nil
 }
@@ -130,18 +174,21 @@ func isTextField(f string) bool {
 func readRow(cols []column, rec []string, line int) (Row, error) {
 	row := Row{Line: line, Edit: catalog.MetaEdit{Origin: catalog.OriginImport, Texts: map[string]map[string]string{}, Keywords: map[string][]string{}}}
 	for i, v := range rec {
-		v = strings.TrimSpace(v)
+		v = strings.TrimSpace(vntext.NFC(v))
 		if i >= len(cols) || v == "" {
 			continue
 		}
 		if err := row.set(cols[i], v); err != nil {
-			return Row{}, fmt.Errorf("sheet: line %d: %w", line, err)
+			err.Line = line
+			err.Vi = vntext.NFC(fmt.Sprintf("dòng %d: %s", line, err.Vi))
+			err.En = vntext.NFC(fmt.Sprintf("line %d: %s", line, err.En))
+			return Row{}, err
 		}
 	}
 	return row, nil
 }
 
-func (r *Row) set(c column, v string) error {
+func (r *Row) set(c column, v string) *Error {
 	e := &r.Edit
 	switch c.kind {
 	case "file":
@@ -196,7 +243,7 @@ var (
 )
 
 // date accepts 2026-03-10 and the Vietnamese 10/03/2026 (day first).
-func date(v string) (string, error) {
+func date(v string) (string, *Error) {
 	if isoDate.MatchString(v) {
 		return v, nil
 	}
@@ -206,7 +253,7 @@ func date(v string) (string, error) {
 			return d, nil
 		}
 	}
-	return "", fmt.Errorf("date %q: write 2026-03-10 or 10/03/2026", v)
+	return "", refuse(nil, fmt.Sprintf("ngày %q: hãy viết 10/03/2026 hoặc 2026-03-10", v), fmt.Sprintf("date %q: write 2026-03-10 or 10/03/2026", v))
 }
 
 func pad(s string) string {
