@@ -2,6 +2,8 @@ module github.com/quangba/quangba
 
 go 1.26.8
 
+toolchain go1.26.11
+
 require (
 	github.com/asticode/go-astisub v0.34.0
 	github.com/chromedp/chromedp v0.23.0
@@ -57,7 +59,7 @@ require (
 	github.com/pelletier/go-toml/v2 v2.4.3 // indirect
 	github.com/philhofer/fwd v1.2.0 // indirect
 	github.com/quic-go/qpack v0.6.0 // indirect
-	github.com/quic-go/quic-go v0.59.0 // indirect
+	github.com/quic-go/quic-go v0.59.1 // indirect
 	github.com/richardlehane/mscfb v1.0.9 // indirect
 	github.com/richardlehane/msoleps v1.0.6 // indirect
 	github.com/rs/xid v1.6.0 // indirect

@@ -5,7 +5,8 @@
 #                           heif-convert (HEIC/HEIF/AVIF decoding) and the
 #                           Noto fonts (burned-in Vietnamese subtitles)
 #   scripts/setup.sh test   the above, exiftool, a MinIO server for the S3 tests
-#                           and Debian's Chromium for the browser tests
+#                           and Debian's Chromium for the browser tests, and
+#                           an offline Go vulnerability database for govulncheck
 #   scripts/setup.sh bench  the above and vipsthumbnail (a reference, bench only)
 # Tools built from source go to $QUANGBA_TOOLS_DIR (default: .tools, git-ignored).
 set -euo pipefail
@@ -14,6 +15,9 @@ mode=${1:-run}
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${QUANGBA_TOOLS_DIR:-$root/.tools}
 minio_version=v0.0.0-20260212201848-7aac2a2c5b7c
+# The Go vulnerability database as a module (its OSV files under data/osv);
+# the version's date is how fresh the offline database is (see docs/SECURITY.md).
+vulndb_version=v0.0.0-20261105234957-e22db6528018
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -75,9 +79,29 @@ need_minio() {
   echo "$minio_version" > "$tools/bin/minio.version"
 }
 
+# govulncheck reads a v1 vulnerability database from a folder (-db file://…).
+# vuln.go.dev may be out of reach, but the Go module proxy serves the
+# database's source repository, golang.org/x/vulndb: its OSV files are
+# indexed into $tools/vulndb by the repository's own cmd/indexdb.
+need_vulndb() {
+  if [ -f "$tools/vulndb/index/modules.json" ] && [ "$(cat "$tools/vulndb.version" 2>/dev/null)" = "$vulndb_version" ]; then
+    return 0
+  fi
+  say "building the vulnerability database from golang.org/x/vulndb@$vulndb_version into $tools/vulndb (once)"
+  local dir
+  dir=$(cd "$root" && go mod download -json "golang.org/x/vulndb@$vulndb_version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$dir/data/osv" ] || { say "golang.org/x/vulndb@$vulndb_version has no data/osv"; exit 1; }
+  mkdir -p "$tools"
+  rm -rf "$tools/vulndb.new"
+  (cd "$root" && GOFLAGS=-buildvcs=false go run "golang.org/x/vulndb/cmd/indexdb@$vulndb_version" -vulns "$dir/data/osv" -out "$tools/vulndb.new")
+  rm -rf "$tools/vulndb"
+  mv "$tools/vulndb.new" "$tools/vulndb"
+  echo "$vulndb_version" > "$tools/vulndb.version"
+}
+
 case "$mode" in
   run) need_ffmpeg; need_photo_libs; need_fonts ;;
-  test) need_ffmpeg; need_photo_libs; need_fonts; need_exiftool; need_minio; need_chromium ;;
+  test) need_ffmpeg; need_photo_libs; need_fonts; need_exiftool; need_minio; need_chromium; need_vulndb ;;
   bench) need_ffmpeg; need_photo_libs; need_fonts; need_exiftool; need_minio; need_vips ;;
   *) say "unknown mode $mode (want run, test or bench)"; exit 2 ;;
 esac

@@ -42,7 +42,7 @@ type app struct {
 // build wires the components in dependency order.
 func build(ctx context.Context, cfg configs.Config) (*app, error) {
 	a := &app{cfg: cfg, log: newLogger(cfg.Log)}
-	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil { // unpublished media and secrets: the owner only
 		return nil, fmt.Errorf("data folder %s: %w", cfg.DataDir, err)
 	}
 	gy, err := cfg.GlossaryYAML()
