@@ -27,7 +27,7 @@ import (
 	"github.com/quangba/quangba/transcode"
 )
 
-const samples = "../../shared/testdata/media/"
+const samples = "../testdata/media/"
 
 // world is a catalogue on a store with processed, described, approved assets.
 type world struct {
