@@ -65,7 +65,7 @@ bench: setup-bench build
 # package export runs; then search and listing alone at 8, 16 and 32 clients
 # (20 s each). Fails on any error, duplicate asset, upload not catalogued
 # exactly once, incomplete export or failed `quangba check`; prints Markdown
-# tables. About 10 minutes on 2 cores. The bounded version
+# tables. About 4 minutes on 2 cores (13 when shared). The bounded version
 # (cmd/qbload/load_test.go: 16 × 5 photos, 1 small video, 5 s search runs)
 # runs in `make test`. SOAK_FLAGS adds flags (go run ./cmd/qbload -h).
 soak: setup-test build

@@ -28,6 +28,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/quangba/quangba/internal/browsertest"
+	"github.com/quangba/quangba/internal/testbin"
 )
 
 const (
@@ -797,7 +798,7 @@ func exportZip(t *testing.T, b *browsertest.Browser, q *quangba, id string) {
 	all := norm.NFC.String(strings.Join(jsonStrings(m, nil), "\n"))
 	for _, want := range []string{pkgVI, "happyvietnam-2025", id, titleEN} {
 		if !strings.Contains(all, norm.NFC.String(want)) {
-			t.Errorf("manifest.json does not name %q:\n%s", want, tail(string(manifest), 3000))
+			t.Errorf("manifest.json does not name %q:\n%s", want, testbin.Tail(string(manifest), 3000))
 		}
 	}
 }

@@ -1,20 +1,16 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/quangba/quangba/internal/testbin"
 )
 
 // quangba is a real `quangba serve` process with its own data folder.
@@ -24,36 +20,14 @@ type quangba struct {
 	env  []string
 	URL  string
 	Data string
-	cmd  *exec.Cmd
-	log  *syncBuffer
-}
-
-// syncBuffer collects the server's output for the failure report.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	proc *testbin.Server
 }
 
 // moduleRoot is the folder above e2e/ that holds go.mod.
 func moduleRoot(t testing.TB) string {
 	t.Helper()
-	root, err := filepath.Abs("..")
+	root, err := testbin.ModuleRoot()
 	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
 		t.Fatalf("module root: %v", err)
 	}
 	return root
@@ -62,32 +36,20 @@ func moduleRoot(t testing.TB) string {
 // buildQuangba compiles ./cmd/quangba into a temporary folder.
 func buildQuangba(t testing.TB) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "quangba")
-	cmd := exec.Command("go", "build", "-tags", "sqlite_fts5", "-o", bin, "./cmd/quangba")
-	cmd.Dir = moduleRoot(t)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/quangba: %v\n%s", err, out)
-	}
-	return bin
-}
-
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	bin, err := testbin.BuildFrom(context.Background(), moduleRoot(t), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return bin
 }
 
 // newQuangba prepares a data folder and an address; nothing runs yet.
 func newQuangba(t testing.TB, bin string) *quangba {
 	t.Helper()
 	data := t.TempDir()
-	addr := freeAddr(t)
+	addr := testbin.MustFreeAddr(t)
 	env := append(os.Environ(), "QUANGBA_DATA_DIR="+data, "QUANGBA_ADDR="+addr, "QUANGBA_WORKERS=2")
-	return &quangba{t: t, bin: bin, env: env, URL: "http://" + addr, Data: data, log: &syncBuffer{}}
+	return &quangba{t: t, bin: bin, env: env, URL: "http://" + addr, Data: data}
 }
 
 // run runs a quangba subcommand to its end.
@@ -110,50 +72,28 @@ func (q *quangba) start() {
 	cmd := exec.Command(q.bin, "serve")
 	cmd.Env = q.env
 	cmd.Dir = q.Data
-	cmd.Stdout, cmd.Stderr = q.log, q.log
-	if err := cmd.Start(); err != nil {
+	proc, err := testbin.Start(cmd)
+	if err != nil {
 		q.t.Fatalf("quangba serve: %v", err)
 	}
-	q.cmd = cmd
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	q.proc = proc
 	q.t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGINT)
-		select {
-		case err := <-exited:
-			if err != nil {
-				q.t.Errorf("quangba serve exited: %v", err)
-			}
-		case <-time.After(40 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
+		switch err := proc.Stop(40 * time.Second); {
+		case err == testbin.ErrStopTimeout:
 			q.t.Errorf("quangba serve did not stop within 40s of SIGINT")
+		case err != nil:
+			q.t.Errorf("quangba serve exited: %v", err)
 		}
 		if q.t.Failed() {
-			q.t.Logf("server log:\n%s", tail(q.log.String(), 8000))
+			q.t.Logf("server log:\n%s", testbin.Tail(proc.Log.String(), 8000))
 		}
 	})
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		select {
-		case err := <-exited:
-			exited <- err
-			q.t.Fatalf("quangba serve exited before it was ready: %v\n%s", err, q.log.String())
-		default:
-		}
-		resp, err := http.Get(q.URL + "/readyz")
-		if err == nil {
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-			err = fmt.Errorf("HTTP %d: %s", resp.StatusCode, body)
-		}
-		if time.Now().After(deadline) {
-			q.t.Fatalf("quangba serve not ready after 30s: %v\n%s", err, q.log.String())
-		}
-		time.Sleep(100 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := proc.WaitReady(ctx, q.URL+"/readyz"); err == testbin.ErrExited {
+		q.t.Fatalf("quangba serve exited before it was ready: %v\n%s", proc.Err(), proc.Log.String())
+	} else if err != nil {
+		q.t.Fatalf("quangba serve not ready after 30s: %v\n%s", err, proc.Log.String())
 	}
 }
 
@@ -172,11 +112,4 @@ func (q *quangba) get(ctx context.Context, path, cookie string) (int, []byte, er
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, body, err
-}
-
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return "…" + s[len(s)-n:]
 }

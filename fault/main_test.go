@@ -8,16 +8,12 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
-	"fmt"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,27 +22,14 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/quangba/quangba/internal/miniotest"
+	"github.com/quangba/quangba/internal/testbin"
 )
 
 var quangbaBin string
 
 // TestMain builds the real binary once; the tests run it as an operator
 // would.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "quangba-fault-bin")
-	if err != nil {
-		panic(err)
-	}
-	quangbaBin = filepath.Join(dir, "quangba")
-	out, err := exec.Command("go", "build", "-tags", "sqlite_fts5", "-o", quangbaBin, "../cmd/quangba").CombinedOutput()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m, "quangba-fault-bin", &quangbaBin) }
 
 const bucket = "quangba-fault"
 
@@ -89,65 +72,48 @@ func (e env) token(t *testing.T, role string) string {
 
 // server is a running `quangba serve`.
 type server struct {
-	base   string
-	cmd    *exec.Cmd
-	logs   *syncBuffer
-	exited chan struct{} // closed when the process has ended
+	base string
+	proc *testbin.Server
+	logs *testbin.Buffer
 }
 
 // serve starts `quangba serve` and waits until it answers; it is stopped
 // with SIGINT when the test ends (its log is printed if the test failed).
 func (e env) serve(t *testing.T) *server {
 	t.Helper()
-	addr := freeAddr(t)
+	addr := testbin.MustFreeAddr(t)
 	cmd := e.command(t, "serve")
 	cmd.Env = append(cmd.Env, "QUANGBA_ADDR="+addr)
-	s := &server{base: "http://" + addr, cmd: cmd, logs: &syncBuffer{}}
-	cmd.Stdout, cmd.Stderr = s.logs, s.logs
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
+	proc, err := testbin.Start(cmd)
+	if err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan struct{})
-	s.exited = exited
-	go func() { cmd.Wait(); close(exited) }()
+	s := &server{base: "http://" + addr, proc: proc, logs: proc.Log}
 	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(15 * time.Second):
-			cmd.Process.Kill()
-			<-exited
+		if proc.Stop(15*time.Second) == testbin.ErrStopTimeout {
 			t.Errorf("serve did not stop within 15 s of SIGINT")
 		}
 		if t.Failed() {
 			t.Logf("serve log:\n%s", s.logs.String())
 		}
 	})
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(s.base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			return s
-		}
-		select {
-		case <-exited:
-			t.Fatalf("serve exited at start:\n%s", s.logs.String())
-		case <-time.After(100 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not answer within 30 s:\n%s", s.logs.String())
-		}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := proc.WaitReady(ctx, s.base+"/healthz"); err == testbin.ErrExited {
+		t.Fatalf("serve exited at start:\n%s", s.logs.String())
+	} else if err != nil {
+		t.Fatalf("serve did not answer within 30 s:\n%s", s.logs.String())
 	}
+	return s
 }
 
 // stop ends the server with SIGINT and waits for it.
 func (s *server) stop(t *testing.T) {
 	t.Helper()
-	s.cmd.Process.Signal(os.Interrupt)
+	s.proc.Cmd.Process.Signal(os.Interrupt)
 	select {
-	case <-s.exited:
+	case <-s.proc.Exited():
 	case <-time.After(15 * time.Second):
 		t.Fatalf("serve did not stop within 15 s of SIGINT")
 	}
@@ -400,32 +366,4 @@ func paddedMP4(t *testing.T, size int) []byte {
 	copy(out[len(head)+4:], "free")
 	rand.Read(out[len(head)+8:])
 	return out
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// syncBuffer collects a child's output from two copiers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/quangba/quangba/internal/testbin"
 )
 
 const tusChunk = 5 << 20 // the upload page's chunk size
@@ -39,7 +41,7 @@ type httpError struct {
 }
 
 func (e *httpError) Error() string {
-	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.Status, strings.TrimSpace(tail(e.Body, 400)))
+	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.Status, strings.TrimSpace(testbin.Tail(e.Body, 400)))
 }
 
 // do sends a request and decodes a JSON answer with one of the wanted
@@ -74,7 +76,7 @@ func (c *client) do(ctx context.Context, method, path string, body io.Reader, hd
 	}
 	if out != nil && len(b) > 0 {
 		if err := json.Unmarshal(b, out); err != nil {
-			return resp, fmt.Errorf("%s %s: decode %q: %w", method, path, tail(string(b), 200), err)
+			return resp, fmt.Errorf("%s %s: decode %q: %w", method, path, testbin.Tail(string(b), 200), err)
 		}
 	}
 	return resp, nil

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/quangba/quangba/internal/testbin"
 )
 
 // Config is one load run.
@@ -123,7 +125,7 @@ func Run(ctx context.Context, cfg Config, logf func(string, ...any)) (*Report, e
 	}
 	if cfg.Bin == "" {
 		logf("building quangba")
-		bin, err := buildQuangba(ctx, cfg.Root, cfg.Work)
+		bin, err := testbin.BuildFrom(ctx, cfg.Root, cfg.Work)
 		if err != nil {
 			return nil, err
 		}
@@ -190,7 +192,7 @@ func Run(ctx context.Context, cfg Config, logf func(string, ...any)) (*Report, e
 	logf("preparing a package of %d approved photos", cfg.ExportPhotos)
 	pkgID, err := preparePackage(ctx, cfg, photographer, cur, big[0])
 	if err != nil {
-		return nil, fmt.Errorf("prepare the package: %w\n%s", err, tail(srv.log.String(), 4000))
+		return nil, fmt.Errorf("prepare the package: %w\n%s", err, testbin.Tail(srv.log.String(), 4000))
 	}
 
 	// The storm: contributors upload, curators search, one export runs.
@@ -331,7 +333,7 @@ func Run(ctx context.Context, cfg Config, logf func(string, ...any)) (*Report, e
 	logBad := regexp.MustCompile(`(?i)level=ERROR|database is locked|SQLITE_BUSY|panic|deadlock|status=5\d\d`)
 	for _, line := range strings.Split(srv.log.String(), "\n") {
 		if logBad.MatchString(line) && !strings.Contains(line, "path=/readyz ") { // 503 while starting is expected
-			rep.problem("server log: %s", tail(line, 300))
+			rep.problem("server log: %s", testbin.Tail(line, 300))
 		}
 	}
 	if len(rep.Problems) > 0 {

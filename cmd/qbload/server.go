@@ -5,18 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"time"
 
 	"github.com/quangba/quangba/internal/miniotest"
+	"github.com/quangba/quangba/internal/testbin"
 )
 
 // server is a real `quangba serve` process on loopback with its own data
@@ -26,47 +22,9 @@ type server struct {
 	data  string
 	URL   string
 	env   []string
-	cmd   *exec.Cmd
-	done  chan error
-	log   *syncBuffer
+	proc  *testbin.Server
+	log   *testbin.Buffer
 	minio *miniotest.Server
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// buildQuangba compiles ./cmd/quangba of the module at root into dir.
-func buildQuangba(ctx context.Context, root, dir string) (string, error) {
-	bin := filepath.Join(dir, "quangba")
-	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "sqlite_fts5", "-o", bin, "./cmd/quangba")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/quangba: %v\n%s", err, out)
-	}
-	return bin, nil
-}
-
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
 
 // newServer prepares the data folder (and MinIO when s3); nothing serves yet.
@@ -75,12 +33,12 @@ func newServer(bin, work string, s3 bool) (*server, error) {
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return nil, err
 	}
-	addr, err := freeAddr()
+	addr, err := testbin.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
 	env := append(os.Environ(), "QUANGBA_DATA_DIR="+data, "QUANGBA_ADDR="+addr, "QUANGBA_LOG_LEVEL=info")
-	s := &server{bin: bin, data: data, URL: "http://" + addr, log: &syncBuffer{}}
+	s := &server{bin: bin, data: data, URL: "http://" + addr, log: &testbin.Buffer{}}
 	if s3 {
 		m, err := miniotest.Launch(filepath.Join(work, "minio"))
 		if err != nil {
@@ -127,55 +85,35 @@ func (s *server) start(ctx context.Context) error {
 	cmd.Env = s.env
 	cmd.Dir = s.data
 	cmd.Stdout, cmd.Stderr = s.log, s.log
-	if err := cmd.Start(); err != nil {
+	proc, err := testbin.Start(cmd)
+	if err != nil {
 		return fmt.Errorf("quangba serve: %w", err)
 	}
-	s.cmd = cmd
-	s.done = make(chan error, 1)
-	go func() { s.done <- cmd.Wait() }()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		select {
-		case err := <-s.done:
-			s.done <- err
-			return fmt.Errorf("quangba serve exited before it was ready: %v\n%s", err, tail(s.log.String(), 4000))
-		default:
-		}
-		resp, err := http.Get(s.URL + "/readyz")
-		if err == nil {
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			err = fmt.Errorf("HTTP %d: %s", resp.StatusCode, body)
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			return fmt.Errorf("quangba serve not ready after 60s: %v\n%s", err, tail(s.log.String(), 4000))
-		}
-		time.Sleep(100 * time.Millisecond)
+	s.proc = proc
+	wctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if err := proc.WaitReady(wctx, s.URL+"/readyz"); err == testbin.ErrExited {
+		return fmt.Errorf("quangba serve exited before it was ready: %v\n%s", proc.Err(), testbin.Tail(s.log.String(), 4000))
+	} else if err != nil {
+		return fmt.Errorf("quangba serve not ready after 60s: %v\n%s", err, testbin.Tail(s.log.String(), 4000))
 	}
+	return nil
 }
 
 // stop sends SIGINT and waits for a clean exit.
 func (s *server) stop() error {
-	if s.cmd == nil {
+	if s.proc == nil {
 		return nil
 	}
-	cmd := s.cmd
-	s.cmd = nil
-	_ = cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case err := <-s.done:
-		if err != nil {
-			return fmt.Errorf("quangba serve exited: %w", err)
-		}
-		return nil
-	case <-time.After(60 * time.Second):
-		_ = cmd.Process.Kill()
-		<-s.done
+	proc := s.proc
+	s.proc = nil
+	switch err := proc.Stop(60 * time.Second); {
+	case err == testbin.ErrStopTimeout:
 		return errors.New("quangba serve did not stop within 60s of SIGINT")
+	case err != nil:
+		return fmt.Errorf("quangba serve exited: %w", err)
 	}
+	return nil
 }
 
 // close stops the server and MinIO, whatever happened.
@@ -184,11 +122,4 @@ func (s *server) close() {
 	if s.minio != nil {
 		s.minio.Stop()
 	}
-}
-
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return "…" + s[len(s)-n:]
 }

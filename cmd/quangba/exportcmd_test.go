@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/quangba/quangba/catalog"
+	"github.com/quangba/quangba/internal/testbin"
 )
 
 func TestValidateCommand(t *testing.T) {
@@ -50,7 +51,7 @@ func TestBrokenProfileStopsStartUp(t *testing.T) {
 	cfg := filepath.Join(dir, "quangba.yaml")
 	os.WriteFile(cfg, []byte("export:\n  profiles: "+profiles+"\n"), 0o644)
 	cmd := command(t, filepath.Join(dir, "data"), "serve", "--config", cfg)
-	cmd.Env = append(cmd.Env, "QUANGBA_ADDR="+freeAddr(t))
+	cmd.Env = append(cmd.Env, "QUANGBA_ADDR="+testbin.MustFreeAddr(t))
 	out, err := cmd.CombinedOutput()
 	if exitCode(err) != 1 || !strings.Contains(string(out), "happy-2026.yaml:7: photo.fomats") {
 		t.Errorf("serve with a broken profile: exit %d\n%s", exitCode(err), out)

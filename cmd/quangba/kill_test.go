@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/quangba/quangba/catalog"
+	"github.com/quangba/quangba/internal/testbin"
 )
 
 // Process-killed tests: SIGKILL the real binary in the middle of its work,
@@ -236,7 +237,7 @@ func TestKillDuringExport(t *testing.T) {
 	}
 
 	// serve marks it failed at start.
-	addr := freeAddr(t)
+	addr := testbin.MustFreeAddr(t)
 	srv := command(t, data, "serve")
 	srv.Env = append(srv.Env, "QUANGBA_ADDR="+addr)
 	var logs bytes.Buffer
@@ -343,7 +344,7 @@ func TestKillServeDuringUpload(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode, nil
 	}
-	addr := freeAddr(t)
+	addr := testbin.MustFreeAddr(t)
 	srv := serve(addr)
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
@@ -374,7 +375,7 @@ func TestKillServeDuringUpload(t *testing.T) {
 		t.Errorf("after the kill: %d objects, leftovers %+v; want none and the spooled part reported", rep.Check.Objects, rep.Leftovers)
 	}
 
-	addr = freeAddr(t)
+	addr = testbin.MustFreeAddr(t)
 	srv = serve(addr)
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)

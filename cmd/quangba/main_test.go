@@ -3,10 +3,9 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -16,26 +15,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/quangba/quangba/internal/testbin"
 )
 
 var binary string
 
 // TestMain builds the real binary once; the tests run it as a user would.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "quangba-bin")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "quangba")
-	out, err := exec.Command("go", "build", "-tags", "sqlite_fts5", "-o", binary, ".").CombinedOutput()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m, "quangba-bin", &binary) }
 
 func command(t *testing.T, dataDir string, args ...string) *exec.Cmd {
 	cmd := exec.Command(binary, args...)
@@ -100,7 +87,7 @@ func TestServeAndToken(t *testing.T) {
 	if err != nil || !strings.HasPrefix(tok, "qb_") {
 		t.Fatalf("token create: %q, %v", out, err)
 	}
-	addr := freeAddr(t)
+	addr := testbin.MustFreeAddr(t)
 	cmd := command(t, data, "serve")
 	cmd.Env = append(cmd.Env, "QUANGBA_ADDR="+addr)
 	var logs bytes.Buffer
@@ -166,32 +153,19 @@ func copyFile(t *testing.T, from, to string) {
 	io.Copy(out, in)
 }
 
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 func waitHTTP(t *testing.T, url string) {
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get(url); err == nil {
-			resp.Body.Close()
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if testbin.WaitHTTP(ctx, url) != nil {
+		t.Fatalf("%s did not answer", url)
 	}
-	t.Fatalf("%s did not answer", url)
 }
 
 // TestFirstAdmin: a fresh catalogue gets an admin whose password is in a
 // file only the owner can read, and that admin can log in to the pages.
 func TestFirstAdmin(t *testing.T) {
 	data := t.TempDir()
-	addr := freeAddr(t)
+	addr := testbin.MustFreeAddr(t)
 	cmd := command(t, data, "serve")
 	cmd.Env = append(cmd.Env, "QUANGBA_ADDR="+addr)
 	var logs bytes.Buffer

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/quangba/quangba/internal/testbin"
 )
 
 // ShotsDir is where screenshots of failed tests go (QUANGBA_SCREENSHOTS
@@ -24,7 +26,7 @@ func ShotsDir() string {
 	if d := os.Getenv("QUANGBA_SCREENSHOTS"); d != "" {
 		return d
 	}
-	root, err := moduleRoot()
+	root, err := testbin.ModuleRoot()
 	if err != nil {
 		return filepath.Join(os.TempDir(), "quangba-screenshots")
 	}
@@ -139,21 +141,4 @@ func findChromium() string {
 		}
 	}
 	return ""
-}
-
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod above the working folder")
-		}
-		dir = parent
-	}
 }

@@ -2,7 +2,6 @@
 package miniotest
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -16,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/quangba/quangba/internal/testbin"
 )
 
 const (
@@ -36,8 +37,8 @@ type Server struct {
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
-	done chan struct{} // closed when cmd has exited
-	out  *syncBuffer   // output of every run, kept for failure reports
+	done chan struct{}   // closed when cmd has exited
+	out  *testbin.Buffer // output of every run, kept for failure reports
 }
 
 // Start starts MinIO on a free port with a temporary data dir, waits until
@@ -85,7 +86,7 @@ func newServer(dataDir, certsDir string) (*Server, error) {
 			return nil, err
 		}
 	}
-	s := &Server{AccessKey: "qb" + randomHex(8), SecretKey: randomHex(20), bin: bin, dataDir: dataDir, certsDir: certsDir, out: &syncBuffer{}}
+	s := &Server{AccessKey: "qb" + randomHex(8), SecretKey: randomHex(20), bin: bin, dataDir: dataDir, certsDir: certsDir, out: &testbin.Buffer{}}
 	ports, err := freePorts(2)
 	if err != nil {
 		return nil, err
@@ -236,7 +237,7 @@ func Binary() (string, error) {
 		}
 		return p, nil
 	}
-	if root, err := moduleRoot(); err == nil {
+	if root, err := testbin.ModuleRoot(); err == nil {
 		p := filepath.Join(root, ".tools", "bin", "minio")
 		if executable(p) == nil {
 			return p, nil
@@ -262,24 +263,6 @@ func executable(p string) error {
 	return nil
 }
 
-// moduleRoot walks up from the working directory to the nearest go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
 // freePorts reserves n distinct loopback ports by listening on them at the
 // same time, then releases them for minio to bind.
 func freePorts(n int) ([]string, error) {
@@ -299,23 +282,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a child
-// process's stdout and stderr copiers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -5,10 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -17,61 +15,21 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/quangba/quangba/internal/testbin"
 )
 
 var binary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "quangba-seccheck")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "quangba")
-	out, err := exec.Command("go", "build", "-tags", "sqlite_fts5", "-o", binary, "../../cmd/quangba").CombinedOutput()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// syncBuffer is written by a child process's output copier and read by the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+func TestMain(m *testing.M) { testbin.Main(m, "quangba-seccheck", &binary) }
 
 func command(t *testing.T, data string, env []string, args ...string) *exec.Cmd {
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = t.TempDir() // no configs/quangba.yaml here: defaults + environment
 	cmd.Env = append(append(os.Environ(), "QUANGBA_DATA_DIR="+data, "QUANGBA_LOG_LEVEL=debug"), env...)
 	return cmd
-}
-
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 func sha256Hex(s string) string {
@@ -90,34 +48,25 @@ var tokenPattern = regexp.MustCompile(`qb_[a-z2-7]{32}`)
 // argon2id; no log line carries the password, the token or the session.
 func TestSecretsAtRest(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data") // serve creates it
-	addr := freeAddr(t)
-	serve := command(t, data, []string{"QUANGBA_ADDR=" + addr}, "serve")
-	logs := &syncBuffer{}
-	serve.Stdout, serve.Stderr = logs, logs
-	if err := serve.Start(); err != nil {
+	addr := testbin.MustFreeAddr(t)
+	serve, err := testbin.Start(command(t, data, []string{"QUANGBA_ADDR=" + addr}, "serve"))
+	if err != nil {
 		t.Fatal(err)
 	}
+	logs := serve.Log
 	stopped := false
 	stop := func() {
 		if !stopped {
 			stopped = true
-			serve.Process.Signal(os.Interrupt)
-			serve.Wait()
+			serve.Stop(time.Minute)
 		}
 	}
 	defer stop()
 	base := "http://" + addr
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not answer:\n%s", logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := serve.WaitReady(ctx, base+"/healthz"); err != nil {
+		t.Fatalf("serve did not answer:\n%s", logs.String())
 	}
 
 	if st, err := os.Stat(data); err != nil || st.Mode().Perm() != 0o700 {
@@ -239,12 +188,12 @@ func TestSecretsAtRest(t *testing.T) {
 func TestS3SecretNotLogged(t *testing.T) {
 	const secret = "s3-secret-Krong-Bong-0123456789abcdef"
 	const access = "quangba-access-key-id"
-	dead := freeAddr(t) // nothing listens there
+	dead := testbin.MustFreeAddr(t) // nothing listens there
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	var out bytes.Buffer
 	for _, args := range [][]string{{"serve"}, {"check"}, {"ingest", "--org", "Báo Đắk Lắk", "../../testdata/media/images/gps/mde_HTC_Desire.jpg"}} {
-		cmd := command(t, t.TempDir(), []string{"QUANGBA_ADDR=" + freeAddr(t), "QUANGBA_S3_ENDPOINT=" + dead,
+		cmd := command(t, t.TempDir(), []string{"QUANGBA_ADDR=" + testbin.MustFreeAddr(t), "QUANGBA_S3_ENDPOINT=" + dead,
 			"QUANGBA_S3_ACCESS_KEY=" + access, "QUANGBA_S3_SECRET_KEY=" + secret, "QUANGBA_S3_BUCKET=quangba"}, args...)
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Start(); err != nil {
