@@ -11,9 +11,10 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// webFiles holds the pages: templates/, static/ and i18n/.
+// webFiles holds the pages: templates/ (with the _*.html partials, which
+// a directory pattern would leave out), static/ and i18n/.
 //
-//go:embed web
+//go:embed web web/templates/_*.html
 var webFiles embed.FS
 
 // WebConfig shapes the web pages and their browser sessions.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -14,6 +15,12 @@ type accountData struct {
 	Me       catalog.User
 	Tokens   []catalog.TokenInfo
 	NewToken string // the secret of a token just created, shown once
+}
+
+// RevokeTokenURL is where the "tokens" partial's revoke button for token
+// id posts.
+func (accountData) RevokeTokenURL(id int64) string {
+	return fmt.Sprintf("/account/tokens/%d/revoke", id)
 }
 
 func (s *Server) accountPage(c *gin.Context) {

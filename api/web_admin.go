@@ -92,6 +92,12 @@ type adminUserData struct {
 	Self   bool // the admin is looking at themselves
 }
 
+// RevokeTokenURL is where the "tokens" partial's revoke button for token
+// id posts.
+func (d adminUserData) RevokeTokenURL(id int64) string {
+	return fmt.Sprintf("/admin/users/%d/tokens/%d/revoke", d.Target.ID, id)
+}
+
 // targetUser loads the user in the path, or shows a 404 page.
 func (s *Server) targetUser(c *gin.Context) (catalog.User, bool) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)

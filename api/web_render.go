@@ -5,6 +5,8 @@ package api
 // A page file templates/<page>.html defines "title" and "main", and may
 // define "head" (extra <link>s) and "scripts" (extra <script src>s; no
 // inline scripts or styles: the Content-Security-Policy forbids them).
+// Files named templates/_*.html hold partials ({{define}}s) shared by
+// every page.
 // s.render(c, status, "<page>", data) executes it with a *View as dot:
 //
 //	.Lang            "vi" or "en"
@@ -67,12 +69,22 @@ type errorPage struct {
 	Message string
 }
 
-// parsePages parses layout.html and every other page in dir on top of a
-// copy of it; "error" is the layout alone.
+// parsePages parses layout.html and the partials shared by every page
+// (files named _*.html), then every other page in dir on top of a copy of
+// them; "error" is the layout alone.
 func parsePages(fsys fs.FS, dir string) (map[string]*template.Template, error) {
 	base, err := template.New("layout.html").Option("missingkey=error").ParseFS(fsys, dir+"/layout.html")
 	if err != nil {
 		return nil, err
+	}
+	partials, err := fs.Glob(fsys, dir+"/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	if len(partials) > 0 {
+		if base, err = base.ParseFS(fsys, partials...); err != nil {
+			return nil, err
+		}
 	}
 	names, err := fs.Glob(fsys, dir+"/*.html")
 	if err != nil {
@@ -81,7 +93,7 @@ func parsePages(fsys fs.FS, dir string) (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, name := range append(names, "error") {
 		page := strings.TrimSuffix(path.Base(name), ".html")
-		if page == "layout" {
+		if page == "layout" || strings.HasPrefix(page, "_") {
 			continue
 		}
 		t, err := base.Clone()

@@ -271,6 +271,16 @@ func (ps *parser) valued(n *yaml.Node, rule string) (*yaml.Node, string, error) 
 	return m.vals["value"], sev, err
 }
 
+// valuedStr is valued for a rule whose value is text: the value's node,
+// its text and the severity.
+func (ps *parser) valuedStr(n *yaml.Node, rule string) (v *yaml.Node, s, sev string, err error) {
+	if v, sev, err = ps.valued(n, rule); err != nil {
+		return nil, "", "", err
+	}
+	s, err = ps.str(v, rule)
+	return v, s, sev, err
+}
+
 func (ps *parser) optSeverity(m *mapping, rule string) (string, error) {
 	if !m.has("severity") {
 		return Error, nil
@@ -470,11 +480,7 @@ func (ps *parser) media(n *yaml.Node, section string) (*Media, error) {
 			continue
 		}
 		rule := section + "." + k
-		v, sev, err := ps.valued(m.vals[k], rule)
-		if err != nil {
-			return nil, err
-		}
-		s, err := ps.str(v, rule)
+		v, s, sev, err := ps.valuedStr(m.vals[k], rule)
 		if err != nil {
 			return nil, err
 		}
@@ -497,11 +503,7 @@ func (ps *parser) media(n *yaml.Node, section string) (*Media, error) {
 			continue
 		}
 		rule := section + "." + k
-		v, sev, err := ps.valued(m.vals[k], rule)
-		if err != nil {
-			return nil, err
-		}
-		s, err := ps.str(v, rule)
+		v, s, sev, err := ps.valuedStr(m.vals[k], rule)
 		if err != nil {
 			return nil, err
 		}
@@ -547,11 +549,7 @@ func (ps *parser) media(n *yaml.Node, section string) (*Media, error) {
 	}
 	if m.has("max_fps") {
 		rule := section + ".max_fps"
-		v, sev, err := ps.valued(m.vals["max_fps"], rule)
-		if err != nil {
-			return nil, err
-		}
-		s, err := ps.str(v, rule)
+		v, s, sev, err := ps.valuedStr(m.vals["max_fps"], rule)
 		if err != nil {
 			return nil, err
 		}
