@@ -34,6 +34,7 @@ type Config struct {
 	Themes         *theme.Taxonomy   // the theme tree (optional: no themes)
 	Export         *export.Exporter  // packages and bundles (optional: 503 on package routes)
 	Uploads        UploadConfig      // resumable (tus) uploads under /api/v1/uploads/
+	UploadsPerUser int               // upload requests one user may have in flight (default: DefaultUploadsPerUser)
 	Web            WebConfig         // web pages and their sessions (web.go)
 }
 
@@ -54,6 +55,7 @@ type Server struct {
 	log    *slog.Logger
 
 	exporting chan struct{} // one bundle is built at a time
+	uploads   *uploadSlots  // upload requests in flight per user
 
 	accounts *catalog.Accounts // logins and browser sessions
 	web      *webUI            // templates, messages and static files of the pages
@@ -70,7 +72,7 @@ func New(cfg Config, db *catalog.DB, in *ingest.Service, jobs Jobs, subs *transc
 	cfg.Web = cfg.Web.withDefaults()
 	return &Server{cfg: cfg, db: db, ingest: in, jobs: jobs, subs: subs, store: store, log: log, exporting: make(chan struct{}, 1),
 		accounts: db.Accounts(catalog.AccountOptions{IdleTimeout: cfg.Web.SessionIdle, Lifetime: cfg.Web.SessionLifetime}),
-		web:      mustLoadWeb(cfg.Web)}
+		web:      mustLoadWeb(cfg.Web), uploads: newUploadSlots(cfg.UploadsPerUser)}
 }
 
 // Handler returns the routes.
@@ -87,7 +89,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	r.GET("/api/v1/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml; charset=utf-8", openapiDoc) })
 	v1 := r.Group("/api/v1", s.authenticate)
-	v1.POST("/assets", s.createAsset)
+	v1.POST("/assets", s.uploadSlot, s.createAsset)
 	v1.GET("/assets", s.searchAssets)
 	v1.GET("/assets/:id", s.getAsset)
 	v1.PATCH("/assets/:id", s.patchAsset)

@@ -114,9 +114,9 @@ func (s *Server) uploadRoutes(r *gin.Engine) {
 	g.OPTIONS("", options)
 	g.OPTIONS("/:id", options)
 	a := g.Group("", s.authenticate)
-	a.POST("", s.createUpload(s.tusServe(h.Middleware(http.HandlerFunc(h.PostFile)))))
+	a.POST("", s.uploadSlot, s.createUpload(s.tusServe(h.Middleware(http.HandlerFunc(h.PostFile)))))
 	a.HEAD("/:id", s.ownUpload, s.tusServe(h.Middleware(http.HandlerFunc(h.HeadFile))))
-	a.PATCH("/:id", s.ownUpload, s.tusServe(h.Middleware(http.HandlerFunc(h.PatchFile))))
+	a.PATCH("/:id", s.ownUpload, s.uploadSlot, s.tusServe(h.Middleware(http.HandlerFunc(h.PatchFile))))
 	a.DELETE("/:id", s.ownUpload, s.tusServe(h.Middleware(http.HandlerFunc(h.DelFile))))
 	a.GET("/:id/result", s.uploadResult)
 }

@@ -192,6 +192,7 @@ func (c Config) MediaOrigins() []string {
 type Uploads struct {
 	ExpireAfter time.Duration `yaml:"expire_after"` // a partial upload nobody added to this long is deleted (default: 24h)
 	KeepResults time.Duration `yaml:"keep_results"` // the outcome of a finished upload stays readable this long (default: 168h)
+	PerUser     int           `yaml:"per_user"`     // upload requests one user may have in flight; more get 429 (default: 6)
 }
 
 // Rendition is one named photo size.
@@ -217,7 +218,7 @@ func Default() Config {
 		Subtitles: Subtitles{MaxLines: 2, MaxLineChars: 42, MaxCPS: 17, MinDuration: 833 * time.Millisecond, MaxDuration: 7 * time.Second,
 			MinGapFrames: 2, AlignTolerance: 500 * time.Millisecond, Burn: BurnStyle{Font: "Noto Sans", Size: 22, Outline: 2, MarginV: 24}},
 		Web:     Web{CookieSecure: "auto", SessionIdle: 12 * time.Hour, SessionLifetime: 7 * 24 * time.Hour},
-		Uploads: Uploads{ExpireAfter: 24 * time.Hour, KeepResults: 7 * 24 * time.Hour},
+		Uploads: Uploads{ExpireAfter: 24 * time.Hour, KeepResults: 7 * 24 * time.Hour, PerUser: 6},
 		HomeOrg: "Sở VHTTDL Đắk Lắk",
 		Log:     "info",
 	}
@@ -341,8 +342,8 @@ func (c Config) Validate() error {
 	case c.Web.SessionIdle < time.Minute || c.Web.SessionLifetime < c.Web.SessionIdle:
 		return errors.New("config: web.session_idle must be at least 1m and session_lifetime at least session_idle")
 	}
-	if c.Uploads.ExpireAfter < time.Minute || c.Uploads.KeepResults < time.Minute {
-		return errors.New("config: uploads.expire_after and uploads.keep_results must be at least 1m")
+	if c.Uploads.ExpireAfter < time.Minute || c.Uploads.KeepResults < time.Minute || c.Uploads.PerUser < 1 {
+		return errors.New("config: uploads.expire_after and uploads.keep_results must be at least 1m, uploads.per_user at least 1")
 	}
 	if _, err := c.Ingest.CaptureZone(); err != nil {
 		return err

@@ -146,7 +146,8 @@ func (a *app) apiServer() *api.Server {
 		Languages: a.cfg.Metadata.Languages, Glossary: a.gloss, Themes: a.themes, Export: a.export,
 		Web: api.WebConfig{CookieSecure: a.cfg.Web.CookieSecure, SessionIdle: a.cfg.Web.SessionIdle, SessionLifetime: a.cfg.Web.SessionLifetime,
 			MediaOrigins: a.cfg.MediaOrigins()},
-		Uploads: api.UploadConfig{Dir: a.cfg.Path("uploads"), ExpireAfter: a.cfg.Uploads.ExpireAfter, KeepResults: a.cfg.Uploads.KeepResults}}, a.db, a.ingest, a.jobs, a.subs, a.store, a.log)
+		Uploads:        api.UploadConfig{Dir: a.cfg.Path("uploads"), ExpireAfter: a.cfg.Uploads.ExpireAfter, KeepResults: a.cfg.Uploads.KeepResults},
+		UploadsPerUser: a.cfg.Uploads.PerUser}, a.db, a.ingest, a.jobs, a.subs, a.store, a.log)
 }
 
 func subtitleConfig(cfg configs.Config) transcode.SubtitleConfig {
