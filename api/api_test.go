@@ -87,10 +87,7 @@ func newFixture(t *testing.T, store storage.Store, tune func(*ingest.Config)) *f
 	if err != nil {
 		t.Fatal(err)
 	}
-	byID := map[string]*profile.Profile{}
-	for _, p := range profiles {
-		byID[p.ID] = p
-	}
+	byID := profile.ByID(profiles)
 	exp := &export.Exporter{DB: db, Store: store, Profiles: byID, Themes: themes}
 	s := api.New(api.Config{MaxUploadBytes: cfg.MaxVideoBytes + 1<<20, Themes: themes, Export: exp}, db, in, jobs, subs, store, log)
 	f := &fixture{srv: httptest.NewServer(s.Handler()), db: db, jobs: jobs}

@@ -71,10 +71,7 @@ func newLoggedFixture(t *testing.T) (*fixture, *lockedBuffer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byID := map[string]*profile.Profile{}
-	for _, p := range profiles {
-		byID[p.ID] = p
-	}
+	byID := profile.ByID(profiles)
 	exp := &export.Exporter{DB: te.DB, Store: store, Profiles: byID, Themes: themes}
 	s := api.New(api.Config{MaxUploadBytes: cfg.MaxVideoBytes + 1<<20, Themes: themes, Export: exp,
 		Uploads: api.UploadConfig{Dir: filepath.Join(te.Dir, "uploads")}}, te.DB, te.Ingest, jobs, subs, store, log)

@@ -54,10 +54,7 @@ func newWorld(t *testing.T, store storage.Store) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byID := map[string]*profile.Profile{}
-	for _, p := range profiles {
-		byID[p.ID] = p
-	}
+	byID := profile.ByID(profiles)
 	ty, err := os.ReadFile("../configs/themes.yaml")
 	if err != nil {
 		t.Fatal(err)

@@ -247,10 +247,7 @@ func exportOnce(ctx context.Context, format, pkgID, endpoint, access, secret, bu
 	if err != nil {
 		return err
 	}
-	byID := map[string]*profile.Profile{}
-	for _, p := range ps {
-		byID[p.ID] = p
-	}
+	byID := profile.ByID(ps)
 	x := &export.Exporter{DB: db, Store: store, Profiles: byID}
 	actor := catalog.Principal{Role: catalog.RoleAdmin, UserName: "qbbench"}
 	plan, e, err := x.Start(ctx, export.Request{PackageID: pkgID, Format: format, AckAll: true}, actor)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 
 	"github.com/quangba/quangba/api"
@@ -98,9 +99,7 @@ func loadProfiles(cfg configs.Config) (map[string]*profile.Profile, error) {
 		if err != nil {
 			return nil, fmt.Errorf("profiles in %s: %w", src.Name, err)
 		}
-		for _, p := range ps {
-			out[p.ID] = p
-		}
+		maps.Copy(out, profile.ByID(ps))
 	}
 	return out, nil
 }

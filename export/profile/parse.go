@@ -44,6 +44,15 @@ func LoadFS(fsys fs.FS, dir string) ([]*Profile, error) {
 	return out, nil
 }
 
+// ByID indexes profiles by id (later ones win).
+func ByID(ps []*Profile) map[string]*Profile {
+	out := make(map[string]*Profile, len(ps))
+	for _, p := range ps {
+		out[p.ID] = p
+	}
+	return out
+}
+
 // Parse reads one profile. file names it in error messages, which have the
 // form "file:line: rule.path: what is wrong".
 func Parse(file string, data []byte) (*Profile, error) {
