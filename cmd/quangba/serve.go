@@ -98,12 +98,13 @@ func fatal(err error) int {
 	return 1
 }
 
-// housekeeping deletes ended sessions and old failed logins, now and hourly.
+// housekeeping deletes ended sessions and old failed logins, now and hourly,
+// with the session lifetimes the pages use (web: in the configuration).
 func (a *app) housekeeping(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := a.db.Accounts(catalog.AccountOptions{}).PurgeSessions(ctx, time.Now()); err != nil && ctx.Err() == nil {
+		if n, err := a.db.Accounts(catalog.AccountOptions{IdleTimeout: a.cfg.Web.SessionIdle, Lifetime: a.cfg.Web.SessionLifetime}).PurgeSessions(ctx, time.Now()); err != nil && ctx.Err() == nil {
 			a.log.Warn("purge sessions", "err", err)
 		} else if n > 0 {
 			a.log.Info("ended sessions purged", "count", n)
